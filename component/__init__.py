@@ -1,0 +1,1 @@
+"""The Segment component (placeholder until the core lands)."""
