@@ -1,0 +1,103 @@
+"""Debug logging: one line per HTTP call and a closing summary, never a secret.
+
+Everything is logged on the `component` logger (one logger, so one redaction filter covers it).
+Nothing is formatted when debug is off: the per-call cost of a trace is two counters.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import tracemalloc
+from collections import Counter
+from dataclasses import dataclass, field
+
+logger = logging.getLogger("component")
+
+REDACTED = "[redacted]"
+
+
+class _SecretRegistry:
+    """The secrets of the invocations now running; the filter below scrubs them from records.
+
+    Handlers never log secrets in the first place; this is the net under that rule, for text
+    that comes from elsewhere (an API message that echoes a header, an exception's text).
+    """
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+
+    def add(self, *secrets: str) -> None:
+        self._counts.update(secret for secret in secrets if secret)
+
+    def discard(self, *secrets: str) -> None:
+        self._counts.subtract(secret for secret in secrets if secret)
+        self._counts += Counter()  # drops the ones no invocation holds any more
+
+    def redact(self, text: str) -> str:
+        for secret in self._counts:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    def __bool__(self) -> bool:
+        return bool(self._counts)
+
+
+secrets = _SecretRegistry()
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if secrets:
+            record.msg = secrets.redact(record.getMessage())
+            record.args = None
+            if record.exc_info and record.exc_info[1] is not None:
+                record.exc_text = secrets.redact(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+logger.addFilter(RedactingFilter())
+
+
+@dataclass(slots=True)
+class Trace:
+    """What one invocation did on the network: counted always, logged only in debug."""
+
+    handler: str
+    debug: bool = False
+    calls: int = 0
+    retries: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    _traced_memory: bool = False
+
+    def __post_init__(self) -> None:
+        if self.debug and not tracemalloc.is_tracing():
+            tracemalloc.start()
+            self._traced_memory = True
+
+    def http_call(self, method: str, path: str, status: int | str, attempt: int, ms: float, size: int) -> None:
+        self.calls += 1
+        if attempt > 1:
+            self.retries += 1
+        if self.debug:
+            logger.debug(
+                "%s: %s %s -> %s (attempt %d, %.1f ms, %d bytes)",
+                self.handler, method, path, status, attempt, ms, size,
+            )
+
+    def finish(self, outcome: str) -> None:
+        if not self.debug:
+            return
+        elapsed_ms = (time.perf_counter() - self.started) * 1000
+        memory = ""
+        if tracemalloc.is_tracing():
+            peak = tracemalloc.get_traced_memory()[1]
+            memory = f", peak memory {peak / 1024:.0f} KiB"
+            if self._traced_memory:
+                tracemalloc.stop()
+        logger.debug(
+            "%s: %s in %.1f ms, %d HTTP call%s, %d retr%s%s",
+            self.handler, outcome, elapsed_ms, self.calls, "" if self.calls == 1 else "s",
+            self.retries, "y" if self.retries == 1 else "ies", memory,
+        )

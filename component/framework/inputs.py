@@ -1,0 +1,330 @@
+"""Handler inputs: pydantic models in, JSON Schema out, and the validation hosts rely on.
+
+A handler declares its inputs as a pydantic model whose fields are made with `Input(...)`. From
+that model this module derives, once per handler and on first use:
+
+* the JSON Schema (draft 2020-12) that a host renders as a form: labels (`title`), help texts,
+  defaults, examples, labelled choices (`oneOf` of `const`/`title`), `x-dataSource` for inputs a
+  picklist can fill, and `writeOnly`/`x-secret` for secrets;
+* a compiled jsonschema validator for that schema, so what is enforced is what is published;
+* the lax reading of form values (`InputSpec.coerce`): form-based hosts send every value as text,
+  so "50" is read as 50, "true" as true and JSON text as an object or a list; an empty string or
+  null counts as "not given".
+
+Errors are worded here, once: every bad field is named with a reason, and no reason ever quotes
+the value (it may be a secret).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import PydanticUndefined, core_schema
+
+from component.framework.errors import FieldError, InputError
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def Input(
+    label: str,
+    description: str,
+    *,
+    default: Any = PydanticUndefined,
+    example: Any = None,
+    alias: str | None = None,
+    data_source: str | None = None,
+    depends_on: Iterable[str] = (),
+    secret: bool = False,
+    choices: Mapping[str, str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    **constraints: Any,
+) -> Any:
+    """Declare one handler input.
+
+    `label` and `description` are what a host shows; `example` feeds the docs and the example
+    payload; `data_source` names the picklist that fills it (with `depends_on` the inputs that
+    picklist needs); `secret` hides it in forms and logs; `choices` maps each allowed value to its
+    label; `aliases` maps extra accepted spellings to an allowed value.
+    """
+    extra: dict[str, Any] = {}
+    if data_source:
+        extra["x-dataSource"] = data_source
+        if depends_on:
+            extra["x-dataSourceDependsOn"] = list(depends_on)
+    if secret:
+        extra["writeOnly"] = True
+        extra["x-secret"] = True
+    if choices:
+        extra["x-choices"] = dict(choices)
+    if aliases:
+        extra["x-aliases"] = dict(aliases)
+    return Field(
+        default,
+        alias=alias,
+        title=label,
+        description=description,
+        examples=[example] if example is not None else None,
+        json_schema_extra=extra or None,
+        **constraints,
+    )
+
+
+class InputModel(BaseModel):
+    """Base of every handler's inputs. Every handler also accepts `debug`."""
+
+    # Input keys are camelCase (sourceId); Python attributes snake_case (source_id).
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, frozen=True, defer_build=True, alias_generator=to_camel
+    )
+
+    debug: bool = Input(
+        "Debug",
+        "Log each HTTP call and a closing summary (timings, calls, retries, memory) on the "
+        "`component` logger. Secrets are never logged.",
+        default=False,
+    )
+
+    def given(self, *names: str) -> dict[str, Any]:
+        """The named inputs that were given, keyed by their input key: what a partial update sends."""
+        fields = type(self).model_fields
+        out: dict[str, Any] = {}
+        for name in names:
+            value = getattr(self, name)
+            if value is not None:
+                out[fields[name].alias or name] = value
+        return out
+
+
+class PicklistInputModel(InputModel):
+    """Base of every picklist's inputs: an optional filter on the choices."""
+
+    search: str | None = Input(
+        "Search",
+        "Only return choices whose label or key contains this text (case-insensitive).",
+        default=None,
+    )
+
+
+class _InputSchemaGenerator(GenerateJsonSchema):
+    """Pydantic's generator, adjusted to what form hosts expect.
+
+    An optional input is "absent or of its type", never null, so `X | None` is published as X; a
+    field with `x-choices` becomes a labelled `oneOf` of consts.
+    """
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        json_schema = super().default_schema(schema)
+        if json_schema.get("default", 0) is None:
+            del json_schema["default"]
+        return json_schema
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
+def _finish_property(prop: dict[str, Any]) -> None:
+    choices = prop.pop("x-choices", None)
+    if choices:
+        prop.pop("enum", None)
+        prop["oneOf"] = [{"const": value, "title": label} for value, label in choices.items()]
+
+
+def build_schema(model: type[InputModel]) -> dict[str, Any]:
+    schema = model.model_json_schema(by_alias=True, schema_generator=_InputSchemaGenerator)
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        _finish_property(prop)
+    schema["additionalProperties"] = False
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema}
+
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+
+
+def _schema_types(prop: Mapping[str, Any]) -> set[str]:
+    kind = prop.get("type")
+    if isinstance(kind, str):
+        return {kind}
+    if isinstance(kind, list):
+        return set(kind)
+    types: set[str] = set()
+    for option in prop.get("anyOf", ()):
+        types |= _schema_types(option)
+    return types
+
+
+def _coerce_value(value: Any, prop: Mapping[str, Any]) -> Any:
+    """Read one form value as its declared type; leave it as is when it cannot be read."""
+    aliases = prop.get("x-aliases")
+    if aliases and isinstance(value, str):
+        value = aliases.get(value.strip().lower(), value)
+    if not isinstance(value, str):
+        return value
+    types = _schema_types(prop)
+    text = value.strip()
+    if "integer" in types and _INTEGER.match(text):
+        return int(text)
+    if "number" in types:
+        try:
+            return float(text)
+        except ValueError:
+            pass
+    if "boolean" in types and text.lower() in _TRUE | _FALSE:
+        return text.lower() in _TRUE
+    if types & {"object", "array"} and text[:1] in "{[":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return value
+    if "array" in types and "string" not in types:
+        # A list of plain words typed into a text box: "a, b" or one per line.
+        return [part.strip() for part in re.split(r"[,\n]", text) if part.strip()]
+    return value
+
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "an object (JSON text is accepted)",
+    "array": "a list (JSON text is accepted)",
+    "null": "empty",
+}
+
+
+def _reason(error: Any) -> str:
+    """Word a jsonschema error without quoting the value."""
+    keyword, expected = error.validator, error.validator_value
+    if keyword == "type":
+        kinds = [expected] if isinstance(expected, str) else list(expected)
+        return "must be " + " or ".join(_TYPE_WORDS.get(kind, kind) for kind in kinds)
+    if keyword in ("enum", "const", "oneOf") and isinstance(error.schema, Mapping):
+        allowed = error.schema.get("enum") or [
+            option.get("const") for option in error.schema.get("oneOf", ()) if isinstance(option, Mapping)
+        ]
+        if allowed:
+            return "must be one of: " + ", ".join(str(value) for value in allowed)
+        return "is not an allowed value"
+    simple = {
+        "minimum": f"must be at least {expected}",
+        "maximum": f"must be at most {expected}",
+        "exclusiveMinimum": f"must be greater than {expected}",
+        "exclusiveMaximum": f"must be less than {expected}",
+        "minLength": "must not be empty" if expected == 1 else f"must be at least {expected} characters long",
+        "maxLength": f"must be at most {expected} characters long",
+        "minItems": f"must have at least {expected} item{'s' if expected != 1 else ''}",
+        "maxItems": f"must have at most {expected} items",
+        "pattern": "has an invalid format",
+        "format": f"must be a valid {expected}",
+        "uniqueItems": "must not repeat items",
+    }
+    return simple.get(keyword, f"is invalid ({keyword})")
+
+
+def _json_path(parts: Iterable[Any]) -> str:
+    return ".".join(str(part) for part in parts)
+
+
+class InputSpec:
+    """Everything derived from one input model, each built once on first use."""
+
+    def __init__(self, model: type[InputModel]) -> None:
+        self.model = model
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        return build_schema(self.model)
+
+    @cached_property
+    def _properties(self) -> dict[str, dict[str, Any]]:
+        return dict(self.schema.get("properties", {}))
+
+    @cached_property
+    def _required(self) -> frozenset[str]:
+        return frozenset(self.schema.get("required", ()))
+
+    @cached_property
+    def secret_keys(self) -> frozenset[str]:
+        return frozenset(key for key, prop in self._properties.items() if prop.get("x-secret"))
+
+    @cached_property
+    def _validator(self) -> Validator:
+        # jsonschema costs ~80 ms to import: only pay it when a handler is first invoked.
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(self.schema)
+
+    def coerce(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply the lax rules of form hosts; "" and null mean "not given"."""
+        out: dict[str, Any] = {}
+        properties = self._properties
+        for key, value in raw.items():
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            prop = properties.get(key)
+            out[key] = _coerce_value(value, prop) if prop is not None else value
+        return out
+
+    def field_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
+        errors: list[FieldError] = []
+        for error in self._validator.iter_errors(values):
+            instance: Any = error.instance
+            schema: Any = error.schema
+            expected: Any = error.validator_value
+            if error.validator == "required":
+                missing = [name for name in expected if name not in instance]
+                prefix = _json_path(error.absolute_path)
+                errors.extend(
+                    FieldError(f"{prefix}.{name}" if prefix else name, "is required") for name in missing
+                )
+            elif error.validator == "additionalProperties":
+                allowed = set(schema.get("properties", {}))
+                prefix = _json_path(error.absolute_path)
+                errors.extend(
+                    FieldError(f"{prefix}.{name}" if prefix else name, "is not an input of this handler")
+                    for name in instance
+                    if name not in allowed
+                )
+            else:
+                errors.append(FieldError(_json_path(error.absolute_path) or "(inputs)", _reason(error)))
+        # One line per field and reason, in a stable order.
+        unique = {(error.field, error.reason): error for error in errors}
+        return sorted(unique.values(), key=lambda error: error.field)
+
+    def parse(self, raw: Mapping[str, Any], *, handler: str, error_type: type[InputError]) -> InputModel:
+        """Coerce, validate and build the model, or raise `error_type` naming every bad field."""
+        values = self.coerce(raw)
+        errors = self.field_errors(values)
+        if errors:
+            raise error_type(errors, handler=handler)
+        try:
+            return self.model.model_validate(values)
+        except ValidationError as exc:
+            raise error_type(_pydantic_errors(exc), handler=handler) from None
+
+
+def _pydantic_errors(exc: ValidationError) -> list[FieldError]:
+    """Errors from a model's own validators; their messages are ours and never quote values."""
+    out = []
+    for error in exc.errors(include_url=False, include_input=False):
+        message = str(error.get("msg", "is invalid"))
+        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        out.append(FieldError(_json_path(error.get("loc", ())) or "(inputs)", message))
+    return out

@@ -1,0 +1,158 @@
+"""The Component and its `invoke()`: validate, open the context, run the handler, summarise.
+
+`invoke` is the only way a handler runs, from Python, from the CLI or from a host. Its order is
+fixed: every input (and the connection) is validated before anything is opened or sent, so bad
+input never costs a request; the handler runs inside a context the component provides (for
+Segment: a client bound to the connection and region); the result is wrapped the way hosts
+expect (`{"data": ...}` for an action, `{"result": [...]}` for a picklist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from pydantic import SecretStr
+
+from component.framework.debug import Trace, secrets
+from component.framework.errors import FieldError, InputError
+from component.framework.inputs import InputModel
+from component.framework.registry import Choice, ComponentInfo, Connection, Handler, Registry
+
+ContextOpener = Callable[..., AbstractAsyncContextManager[Any]]
+
+
+def _secret_values(model: InputModel, keys: frozenset[str]) -> list[str]:
+    values = []
+    for name, info in type(model).model_fields.items():
+        if (info.alias or name) in keys:
+            value = getattr(model, name)
+            values.append(value.get_secret_value() if isinstance(value, SecretStr) else str(value or ""))
+    return values
+
+
+def _picklist(choices: Any, search: str | None) -> list[dict[str, str]]:
+    """Filter by `search` (label or key, case-insensitive) and sort by label, then key."""
+    items: list[Choice] = list(choices)
+    if search:
+        needle = search.casefold()
+        items = [c for c in items if needle in c.label.casefold() or needle in c.key.casefold()]
+    items.sort(key=lambda c: (c.label.casefold(), c.key))
+    return [c.as_dict() for c in items]
+
+
+class Component(Registry):
+    """A connector component: its declarations plus `invoke()`."""
+
+    def __init__(
+        self,
+        info: ComponentInfo,
+        connection: Connection,
+        *,
+        open_context: ContextOpener,
+        close: Callable[[], Awaitable[None]],
+        input_error: type[InputError] = InputError,
+    ) -> None:
+        super().__init__(input_error)
+        self.info = info
+        self.connection = connection
+        self._open_context = open_context
+        self._close = close
+
+    def parse_connection(self, raw: Mapping[str, Any] | None) -> InputModel:
+        try:
+            return self.connection.spec.parse(raw or {}, handler="connection", error_type=self.input_error)
+        except InputError as exc:
+            raise self.input_error(
+                [FieldError(f"connection.{e.field}", e.reason) for e in exc.errors], handler=exc.handler
+            ) from None
+
+    def _parse(
+        self, handler: Handler, inputs: Mapping[str, Any] | None, connection: Mapping[str, Any] | None
+    ) -> tuple[InputModel, InputModel]:
+        raw = dict(inputs or {})
+        # Hosts may pass the connection among the inputs, under the key the manifest names.
+        embedded = raw.pop(handler.connection_input, None)
+        if connection is None and isinstance(embedded, Mapping):
+            connection = embedded
+        errors: list[FieldError] = []
+        params: InputModel | None = None
+        conn: InputModel | None = None
+        try:
+            params = handler.spec.parse(raw, handler=handler.key, error_type=self.input_error)
+        except InputError as exc:
+            errors.extend(exc.errors)
+        try:
+            conn = self.parse_connection(connection)
+        except InputError as exc:
+            errors.extend(exc.errors)
+        if errors or params is None or conn is None:
+            raise self.input_error(errors, handler=handler.key)
+        return params, conn
+
+    async def invoke(
+        self,
+        key: str,
+        inputs: Mapping[str, Any] | None = None,
+        *,
+        connection: Mapping[str, Any] | None = None,
+        debug: bool = False,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """Run one handler. Raises the component's InputError before any I/O on bad input.
+
+        `options` go to the component's context (for Segment: `retry=RetryPolicy(...)`).
+        """
+        handler = self.get(key)
+        params, conn = self._parse(handler, inputs, connection)
+        held = _secret_values(conn, self.connection.spec.secret_keys)
+        held += _secret_values(params, handler.spec.secret_keys)
+        secrets.add(*held)
+        trace = Trace(handler.key, debug=debug or params.debug)
+        outcome = "failed"
+        try:
+            async with self._open_context(conn, params, trace, **options) as ctx:
+                result = await handler.func(ctx, params)
+            outcome = "ok"
+        finally:
+            trace.finish(outcome)
+            secrets.discard(*held)
+        if handler.kind == "action":
+            return {"data": result}
+        return {"result": _picklist(result, getattr(params, "search", None))}
+
+    async def test_connection(
+        self, connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any
+    ) -> Any:
+        """Run the connection's test (for Segment: GET / and compare the workspace slug)."""
+        if self.connection.test is None:
+            raise NotImplementedError("this component's connection has no test")
+        conn = self.parse_connection(connection)
+        held = _secret_values(conn, self.connection.spec.secret_keys)
+        secrets.add(*held)
+        trace = Trace("connection test", debug=debug)
+        try:
+            async with self._open_context(conn, None, trace, **options) as ctx:
+                return await self.connection.test(ctx, conn)
+        finally:
+            trace.finish("done")
+            secrets.discard(*held)
+
+    async def aclose(self) -> None:
+        """Close the pooled network resources of the running event loop."""
+        await self._close()
+
+    def manifest(self) -> dict[str, Any]:
+        """The whole declaration as data: what `manifest.json` holds."""
+        return {
+            "component": {
+                "key": self.info.key,
+                "label": self.info.label,
+                "description": self.info.description,
+                **self.info.extra,
+            },
+            "connection": self.connection.describe(),
+            "actions": {key: h.describe() for key, h in sorted(self.actions.items())},
+            "dataSources": {key: h.describe() for key, h in sorted(self.data_sources.items())},
+        }

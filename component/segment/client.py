@@ -1,0 +1,368 @@
+"""SegmentClient: the one way the component talks to the Segment Public API.
+
+It owns, for every handler: the pooled aiohttp session, the `Authorization` and media-type
+headers, the retry policy (on tenacity), timeouts, the mapping of answers to the error tree,
+and pagination. A client object is cheap: one is made per invocation, bound to its connection,
+region and trace; the expensive part, the session, is shared.
+
+Sessions: one per event loop, opened lazily and reused by every invocation in that loop. The
+token travels on each request, never as a session default, so connections with different tokens
+share the pool safely. The session is closed by `segment.aclose()`, and otherwise when its loop
+shuts down (`asyncio.run` closes async generators; a keeper generator closes the session then),
+so no invocation leaves an "Unclosed client session" warning behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+import weakref
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+
+import aiohttp
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from component import __version__
+from component.framework.debug import Trace
+from component.segment.errors import (
+    ApiError,
+    MalformedResponse,
+    RateLimited,
+    SegmentError,
+    ServerError,
+    TransportError,
+    error_class,
+)
+from component.segment.policy import DEFAULT_MAX_CONCURRENCY, DEFAULT_POLICY, FULL_PAGE, RetryPolicy
+from component.segment.urls import join
+
+V1 = "application/vnd.segment.v1+json"
+V1ALPHA = "application/vnd.segment.v1alpha+json"
+USER_AGENT = f"segment-component/{__version__}"
+
+ResponseType = Literal["json", "text", "binary"]
+Query = Sequence[tuple[str, str]]
+
+
+async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncIterator[None]:
+    """Suspended for the loop's lifetime; the loop's async-generator shutdown runs the finally."""
+    try:
+        yield
+    finally:
+        await session.close()
+
+
+@dataclass(eq=False)
+class _LoopResources:
+    session: aiohttp.ClientSession
+    keeper: AsyncIterator[None]
+    limits: dict[tuple[str, str], asyncio.Semaphore] = field(default_factory=dict)
+
+
+class SessionPool:
+    """One aiohttp session (and per-connection concurrency limits) per running event loop."""
+
+    def __init__(self, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
+        self.max_concurrency = max_concurrency
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopResources] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def _resources(self) -> _LoopResources:
+        loop = asyncio.get_running_loop()
+        held = self._by_loop.get(loop)
+        if held is None or held.session.closed:
+            session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
+                cookie_jar=aiohttp.DummyCookieJar(),  # no state may pass between connections
+                headers={"User-Agent": USER_AGENT},
+                raise_for_status=False,
+            )
+            keeper = _close_with_loop(session)
+            await keeper.__anext__()  # registers it with the loop's async-generator shutdown
+            held = _LoopResources(session, keeper)
+            self._by_loop[loop] = held
+        return held
+
+    async def session(self) -> aiohttp.ClientSession:
+        return (await self._resources()).session
+
+    async def limit(self, base_url: str, api_key: str) -> asyncio.Semaphore:
+        limits = (await self._resources()).limits
+        key = (base_url, api_key)
+        semaphore = limits.get(key)
+        if semaphore is None:
+            semaphore = limits[key] = asyncio.Semaphore(self.max_concurrency)
+        return semaphore
+
+    async def aclose(self) -> None:
+        """Close the running loop's session, if any."""
+        held = self._by_loop.pop(asyncio.get_running_loop(), None)
+        if held is not None:
+            await held.session.close()
+            await held.keeper.aclose()  # type: ignore[attr-defined]
+
+
+pool = SessionPool()
+
+
+async def pause(seconds: float) -> None:
+    """The wait between tries. Tests replace it to record waits instead of sleeping."""
+    await asyncio.sleep(seconds)
+
+
+def _seconds_until(http_date: str) -> float | None:
+    try:
+        moment = parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def _retry_after(headers: Mapping[str, str], error: Mapping[str, Any]) -> float | None:
+    """The wait a 429 asks for: Retry-After, then msBeforeNext, then X-RateLimit-Reset."""
+    header = headers.get("Retry-After")
+    if header:
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            waited = _seconds_until(header)
+            if waited is not None:
+                return waited
+    data = error.get("data")
+    if isinstance(data, Mapping):
+        ms = data.get("msBeforeNext")
+        if isinstance(ms, int | float) and not isinstance(ms, bool):
+            return max(0.0, ms / 1000)
+    reset = headers.get("X-RateLimit-Reset")
+    return _seconds_until(reset) if reset else None
+
+
+def _first_error(body: Any) -> Mapping[str, Any]:
+    if isinstance(body, Mapping):
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+            return errors[0]
+    return {}
+
+
+def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, route: str) -> ApiError:
+    """Map an error answer to its class, with the API's own type, message and field."""
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        body = None
+    first = _first_error(body)
+    message = first.get("message")
+    if not isinstance(message, str) or not message:
+        message = "the API returned an error without a message" if body is not None else (
+            "the API returned a non-JSON error body"
+        )
+    field_name = first.get("field")
+    kwargs: dict[str, Any] = {
+        "method": method,
+        "path": route,
+        "type": first.get("type") if isinstance(first.get("type"), str) else None,
+        "field": field_name if isinstance(field_name, str) else None,
+        "request_id": headers.get("X-Request-Id") or headers.get("X-Amzn-Requestid"),
+        "data": first.get("data"),
+    }
+    cls = error_class(status)
+    if cls is RateLimited:
+        return RateLimited(status, message, retry_after=_retry_after(headers, first), **kwargs)
+    return cls(status, message, **kwargs)
+
+
+def _is_retryable(policy: RetryPolicy, method: str) -> Any:
+    def check(exc: BaseException) -> bool:
+        if isinstance(exc, RateLimited):
+            wait = exc.retry_after
+            return wait is None or wait <= policy.max_wait
+        if isinstance(exc, ServerError | TransportError | MalformedResponse):
+            return policy.may_retry(method, rate_limited=False)
+        if isinstance(exc, ApiError):
+            return policy.retry_all_errors
+        return False
+
+    return retry_if_exception(check)
+
+
+def _wait_for(policy: RetryPolicy) -> Any:
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimited) and exc.retry_after is not None:
+            # A little jitter so that many waiting callers do not return in one burst.
+            return exc.retry_after * (1 + 0.1 * (state.attempt_number % 3) / 2)
+        return policy.backoff(state.attempt_number)
+
+    return wait
+
+
+@dataclass(eq=False, repr=False)
+class SegmentClient:
+    """A client bound to one connection, region and invocation."""
+
+    base_url: str
+    api_key: str
+    trace: Trace
+    policy: RetryPolicy = DEFAULT_POLICY
+    sessions: SessionPool = pool
+
+    def __repr__(self) -> str:  # the token stays out of every repr
+        return f"SegmentClient(base_url={self.base_url!r})"
+
+    async def request(
+        self,
+        method: str,
+        route: str,
+        *,
+        query: Query = (),
+        json_body: Any = None,
+        data: bytes | str | aiohttp.FormData | None = None,
+        headers: Mapping[str, str] | None = None,
+        media_type: str = V1,
+        response_type: ResponseType = "json",
+        policy: RetryPolicy | None = None,
+    ) -> Any:
+        """Send one logical request (with retries) and return the parsed body.
+
+        `route` is an encoded path from `urls.path()` (or `urls.check_raw_path()`); `query`
+        pairs are encoded here. Any 2xx is a success.
+        """
+        policy = policy or self.policy
+        method = method.upper()
+        send_headers = {"Accept": media_type, **(headers or {})}
+        body: bytes | str | aiohttp.FormData | None = data
+        if json_body is not None:
+            body = json.dumps(json_body, separators=(",", ":")).encode()
+            send_headers["Content-Type"] = media_type
+        # Set last: no caller-supplied header may replace the credentials.
+        send_headers["Authorization"] = f"Bearer {self.api_key}"
+        url = join(self.base_url, route)
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(max(1, policy.attempts)),
+            wait=_wait_for(policy),
+            retry=_is_retryable(policy, method),
+            reraise=True,
+            sleep=lambda seconds: pause(seconds),  # looked up per wait, so tests can replace it
+        )
+        limit = await self.sessions.limit(self.base_url, self.api_key)
+        async for attempt in retrying:
+            with attempt:
+                async with limit:
+                    return await self._send(
+                        method, url, route, query, body, send_headers, response_type, policy,
+                        attempt.retry_state.attempt_number,
+                    )
+        raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        route: str,
+        query: Query,
+        body: bytes | str | aiohttp.FormData | None,
+        headers: Mapping[str, str],
+        response_type: ResponseType,
+        policy: RetryPolicy,
+        attempt: int,
+    ) -> Any:
+        session = await self.sessions.session()
+        timeout = aiohttp.ClientTimeout(total=policy.timeout, sock_connect=policy.connect_timeout)
+        started = time.perf_counter()
+        status: int | str = "error"
+        size = 0
+        try:
+            async with session.request(
+                method, url, params=query or None, data=body, headers=headers, timeout=timeout,
+                allow_redirects=False,  # a redirect could carry the token to another origin
+            ) as response:
+                status = response.status
+                raw = await response.read()
+                size = len(raw)
+                if not 200 <= status < 300:
+                    raise api_error(status, response.headers, raw, method, route)
+                return _parse(raw, response_type, status, method, route)
+        except SegmentError:
+            raise
+        except TimeoutError:
+            raise TransportError(f"timed out after {policy.timeout:g} s", method=method, path=route) from None
+        except aiohttp.ClientError as exc:
+            raise TransportError(
+                f"connection failed ({type(exc).__name__})", method=method, path=route
+            ) from None
+        finally:
+            self.trace.http_call(method, route, status, attempt, (time.perf_counter() - started) * 1000, size)
+
+    async def get(self, route: str, query: Query = (), **options: Any) -> Any:
+        return await self.request("GET", route, query=query, **options)
+
+    async def post(self, route: str, body: Any = None, **options: Any) -> Any:
+        return await self.request("POST", route, json_body=body, **options)
+
+    async def patch(self, route: str, body: Any = None, **options: Any) -> Any:
+        return await self.request("PATCH", route, json_body=body, **options)
+
+    async def put(self, route: str, body: Any = None, **options: Any) -> Any:
+        return await self.request("PUT", route, json_body=body, **options)
+
+    async def delete(self, route: str, query: Query = (), **options: Any) -> Any:
+        return await self.request("DELETE", route, query=query, **options)
+
+    async def pages(
+        self, route: str, *, count: int = FULL_PAGE, cursor: str | None = None, query: Query = (),
+        **options: Any,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Yield the `data` object of each page, following `data.pagination.next` to the end."""
+        seen: set[str] = set()
+        while True:
+            body = await self.get(route, [*query, *page_query(count, cursor)], **options)
+            data = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(data, dict):
+                raise MalformedResponse(200, "the response has no data object", method="GET", path=route)
+            yield data
+            pagination = data.get("pagination")
+            cursor = pagination.get("next") if isinstance(pagination, dict) else None
+            if not cursor or not isinstance(cursor, str):
+                return
+            if cursor in seen:  # a server handing back a cursor twice would loop forever
+                raise MalformedResponse(200, "the API repeated a pagination cursor", method="GET", path=route)
+            seen.add(cursor)
+
+    async def collect(self, route: str, collection: str, *, query: Query = (), **options: Any) -> list[Any]:
+        """Every item of `data.<collection>` across all pages."""
+        items: list[Any] = []
+        async for data in self.pages(route, query=query, **options):
+            page = data.get(collection)
+            if isinstance(page, list):
+                items.extend(page)
+        return items
+
+
+def page_query(count: int, cursor: str | None) -> list[tuple[str, str]]:
+    """The API's pagination query, in its bracket form: pagination[count]=N&pagination[cursor]=C."""
+    pairs = [("pagination[count]", str(count))]
+    if cursor:
+        pairs.append(("pagination[cursor]", cursor))
+    return pairs
+
+
+def _parse(raw: bytes, response_type: ResponseType, status: int, method: str, route: str) -> Any:
+    if response_type == "binary":
+        return base64.b64encode(raw).decode("ascii")
+    if response_type == "text":
+        return raw.decode("utf-8", errors="replace")
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise MalformedResponse(
+            status, "the response body is not valid JSON", method=method, path=route
+        ) from None

@@ -1,0 +1,125 @@
+"""The connection (API key and workspace subdomain), its test, and the context handlers run in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import SecretStr, field_validator
+
+from component.framework.debug import Trace
+from component.framework.inputs import Input, InputModel
+from component.framework.registry import Connection
+from component.segment.client import SegmentClient
+from component.segment.errors import InputError, Unauthorized
+from component.segment.policy import RetryPolicy
+from component.segment.urls import DEFAULT_REGION, REGION_ALIASES, UnsafeUrl, check_base_url, region_url
+
+BASE_URL_ENV = "SEGMENT_API_BASE_URL"
+
+
+class SegmentConnection(InputModel):
+    api_key: SecretStr = Input(
+        "API Key",
+        "A Segment Public API token for the workspace (Settings > Workspace settings > Access Management "
+        "> Tokens > Create Token, type Public API). Each workspace needs its own token.",
+        alias="apiKey",
+        secret=True,
+        min_length=1,
+    )
+    subdomain: str = Input(
+        "Subdomain",
+        "The workspace's slug, as in app.segment.com/<slug>. The connection test checks that the token "
+        "belongs to this workspace.",
+        example="my-workspace",
+        min_length=1,
+    )
+    base_url: str | None = Input(
+        "Base URL (advanced)",
+        "Send requests to this URL instead of the region's (an emulator or a proxy). The environment "
+        f"variable {BASE_URL_ENV} sets it too.",
+        default=None,
+        alias="baseUrl",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _plain_origin(cls, value: str | None) -> str | None:
+        return None if value is None else check_base_url(value)
+
+
+def resolve_base_url(connection: SegmentConnection, region: str) -> str:
+    """The connection's base URL, else $SEGMENT_API_BASE_URL, else the region's."""
+    if connection.base_url:
+        return connection.base_url
+    from_env = os.environ.get(BASE_URL_ENV, "").strip()
+    if from_env:
+        try:
+            return check_base_url(from_env)
+        except UnsafeUrl as exc:
+            raise InputError.single(BASE_URL_ENV, str(exc)) from None
+    return region_url(region)
+
+
+@dataclass(eq=False)
+class SegmentContext:
+    """What a handler gets: a client bound to its connection, region and trace."""
+
+    client: SegmentClient
+    trace: Trace
+
+
+@asynccontextmanager
+async def open_context(
+    connection: InputModel,
+    inputs: InputModel | None,
+    trace: Trace,
+    *,
+    retry: RetryPolicy | None = None,
+    region: str | None = None,
+) -> AsyncIterator[SegmentContext]:
+    assert isinstance(connection, SegmentConnection)
+    chosen = getattr(inputs, "region", None) or REGION_ALIASES.get(region or "", region) or DEFAULT_REGION
+    if chosen not in ("api", "eu1.api"):
+        raise InputError.single("region", "must be one of: api, eu1.api (or us, eu, eu1)")
+    client = SegmentClient(
+        base_url=resolve_base_url(connection, chosen),
+        api_key=connection.api_key.get_secret_value(),
+        trace=trace,
+    )
+    if retry is not None:
+        client.policy = retry
+    yield SegmentContext(client=client, trace=trace)
+
+
+async def test_connection(ctx: SegmentContext, connection: InputModel) -> dict[str, Any]:
+    """GET / must succeed, and the workspace's slug must be the connection's subdomain."""
+    assert isinstance(connection, SegmentConnection)
+    try:
+        body = await ctx.client.get("/")
+    except Unauthorized as exc:
+        raise Unauthorized(
+            401,
+            "the API key was refused: check the token, and that the region matches the workspace's",
+            method=exc.method, path=exc.path, type=exc.type, request_id=exc.request_id,
+        ) from None
+    workspace = body.get("data", {}).get("workspace", {}) if isinstance(body, dict) else {}
+    slug = str(workspace.get("slug", ""))
+    if slug.casefold() != connection.subdomain.strip().casefold():
+        raise InputError.single(
+            "connection.subdomain",
+            f"the token belongs to workspace '{slug}', not '{connection.subdomain}'",
+        )
+    return {"data": body}
+
+
+connection = Connection(
+    key="apiKey",
+    label="API Key",
+    description="Authenticate requests to Segment with a Public API token.",
+    model=SegmentConnection,
+    test=test_connection,
+)

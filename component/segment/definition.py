@@ -1,0 +1,34 @@
+"""The Segment Component object; handler modules declare on it with `action` and `data_source`."""
+
+from __future__ import annotations
+
+from component.framework.registry import ComponentInfo
+from component.framework.runtime import Component
+from component.segment.client import pool
+from component.segment.connection import connection, open_context
+from component.segment.errors import InputError
+
+segment = Component(
+    ComponentInfo(
+        key="segment",
+        label="Segment",
+        description=(
+            "Segment is a customer data platform (CDP) service that simplifies collecting and using data "
+            "from users of your digital properties (websites, apps, etc.) Use the Segment component to "
+            "manage your Sources, Destinations, Warehouses, Functions, Transformations, Users and "
+            "Destination Subscriptions through the Segment Public API."
+        ),
+        extra={
+            "category": "Application Connectors",
+            "documentationUrl": "https://docs.segmentapis.com/",
+            "regions": {"api": "https://api.segmentapis.com", "eu1.api": "https://eu1.api.segmentapis.com"},
+        },
+    ),
+    connection,
+    open_context=open_context,
+    close=pool.aclose,
+    input_error=InputError,
+)
+
+action = segment.action
+data_source = segment.data_source

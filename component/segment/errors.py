@@ -1,0 +1,129 @@
+"""The exception tree. Everything the component raises on purpose is a `SegmentError`.
+
+    SegmentError
+      InputError            bad input, found before any request (names every field)
+      ApiError              the API answered with an error (status, type, message, field, request id)
+        Invalid             400, 422
+        Unauthorized        401
+        Forbidden           403
+        NotFound            404
+        Conflict            409
+        RateLimited         429 (retry_after: seconds the API asked us to wait, when it said)
+        ServerError         5xx
+        MalformedResponse   a success whose body is not the JSON it should be
+      TransportError        no answer: connection refused or dropped, timeout
+
+Messages name the method and path, never a header, a token or a request body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from component.framework.errors import ComponentError
+from component.framework.errors import InputError as _FrameworkInputError
+
+
+class SegmentError(ComponentError):
+    """Root of the component's errors."""
+
+
+class InputError(SegmentError, _FrameworkInputError):
+    """Invalid input; `errors` lists each field and the reason. Raised before any request."""
+
+
+class ApiError(SegmentError):
+    """The Segment API answered with an error status."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        type: str | None = None,
+        field: str | None = None,
+        request_id: str | None = None,
+        data: Any = None,
+    ) -> None:
+        self.status = status
+        self.type = type
+        self.message = message
+        self.field = field
+        self.request_id = request_id
+        self.method = method
+        self.path = path
+        self.data = data
+        detail = f"{status} {type}" if type else str(status)
+        where = f" (field {field})" if field else ""
+        rid = f" [request id {request_id}]" if request_id else ""
+        super().__init__(f"Segment API error {detail} on {method} {path}: {message}{where}{rid}")
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status}, type={self.type!r}, "
+            f"method={self.method!r}, path={self.path!r})"
+        )
+
+
+class Invalid(ApiError):
+    """400 or 422: the API refused the request's content."""
+
+
+class Unauthorized(ApiError):
+    """401: the token is missing, wrong, or for another region."""
+
+
+class Forbidden(ApiError):
+    """403: the token may not do this (role, plan or feature)."""
+
+
+class NotFound(ApiError):
+    """404: no such resource (or it was deleted)."""
+
+
+class Conflict(ApiError):
+    """409: the resource is in a conflicting state (a slug already taken, say)."""
+
+
+class RateLimited(ApiError):
+    """429: too many requests. `retry_after` is the wait the API asked for, in seconds, if known."""
+
+    def __init__(self, *args: Any, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(*args, **kwargs)
+
+
+class ServerError(ApiError):
+    """5xx: the API failed."""
+
+
+class MalformedResponse(ApiError):
+    """A success status whose body is not valid JSON (or not the envelope it should be)."""
+
+
+class TransportError(SegmentError):
+    """No usable answer: the connection failed or dropped, or the call timed out."""
+
+    def __init__(self, message: str, *, method: str, path: str) -> None:
+        self.method = method
+        self.path = path
+        super().__init__(f"{method} {path}: {message}")
+
+
+STATUS_ERRORS: dict[int, type[ApiError]] = {
+    400: Invalid,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    422: Invalid,
+    429: RateLimited,
+}
+
+
+def error_class(status: int) -> type[ApiError]:
+    if status >= 500:
+        return ServerError
+    return STATUS_ERRORS.get(status, ApiError)

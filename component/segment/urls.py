@@ -1,0 +1,128 @@
+"""Every URL the component sends to: regions, the base URL, path templates and raw paths.
+
+This module is the only place that builds a URL. Its rules are what keep the token on the
+configured origin:
+
+* a host name is never built from free text: the region is one of two known values, and an
+  explicit base URL (an emulator, a proxy) must be a plain http(s) origin with an optional path;
+* a path parameter is percent-encoded whole (`/`, `?`, `#`, `%` included), and an empty, `.` or
+  `..` value is refused, so an id can never reach another path;
+* a raw path (the raw request action) must be a plain path on the base URL: anything that could
+  name another origin (a scheme, `//host`, a backslash, userinfo, control characters, encoded
+  slashes or dots, non-ASCII look-alikes) is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote, urlsplit
+
+from component.segment.errors import InputError
+
+REGION_URLS: dict[str, str] = {
+    "api": "https://api.segmentapis.com",
+    "eu1.api": "https://eu1.api.segmentapis.com",
+}
+REGION_LABELS: dict[str, str] = {"api": "US", "eu1.api": "EU"}
+REGION_ALIASES: dict[str, str] = {"us": "api", "eu": "eu1.api", "eu1": "eu1.api"}
+DEFAULT_REGION = "api"
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+# Printable ASCII without space: anything else in a raw path is either a trick or a mistake.
+_PATH_CHARS = re.compile(r"^[!-~]*$")
+_ENCODED_SEPARATOR = re.compile(r"%(2f|5c|2e|00|0a|0d|09)", re.IGNORECASE)
+MAX_RAW_PATH = 2048
+
+
+class UnsafeUrl(ValueError):
+    """A URL or path that could leave the configured origin; the message says why."""
+
+
+def region_url(region: str) -> str:
+    return REGION_URLS[region]
+
+
+def check_base_url(url: str) -> str:
+    """Return `url` without a trailing slash if it is a plain http(s) origin with an optional path."""
+    text = url.strip()
+    if not _PATH_CHARS.match(text):
+        raise UnsafeUrl("must be a plain ASCII URL without spaces")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeUrl("must be an http:// or https:// URL with a host")
+    if parts.username or parts.password or "@" in parts.netloc:
+        raise UnsafeUrl("must not contain credentials")
+    if parts.query or parts.fragment:
+        raise UnsafeUrl("must not have a query or fragment")
+    if "\\" in text:
+        raise UnsafeUrl("must not contain a backslash")
+    return text.rstrip("/")
+
+
+def check_segment(value: str) -> str:
+    """A value that will fill one path segment: `.` and `..` would climb to another path."""
+    if value in ("", ".", ".."):
+        raise UnsafeUrl("must not be empty, '.' or '..'")
+    return value
+
+
+def _encode_segment(name: str, value: object) -> str:
+    try:
+        return quote(check_segment(str(value)), safe="")
+    except UnsafeUrl as exc:
+        raise InputError.single(name, str(exc)) from None
+
+
+def path(template: str, **params: object) -> str:
+    """Fill `template` ("/sources/{sourceId}") with percent-encoded parameters."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise KeyError(f"path {template} needs {name}")
+        return _encode_segment(name, params[name])
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def check_raw_path(raw: str) -> str:
+    """Validate the raw request's `url`: a path (with an optional query) on the base URL.
+
+    Returns it with a leading slash. Raises UnsafeUrl saying why it is refused.
+    """
+    text = raw.strip()
+    if not text:
+        raise UnsafeUrl("must not be empty")
+    if len(text) > MAX_RAW_PATH:
+        raise UnsafeUrl(f"must be at most {MAX_RAW_PATH} characters long")
+    if not _PATH_CHARS.match(text):
+        raise UnsafeUrl("must be plain ASCII without spaces or control characters (percent-encode them)")
+    if _SCHEME.match(text) or text.startswith("//"):
+        raise UnsafeUrl("must be a path such as /sources, not a URL: the host is set by the connection")
+    if "\\" in text:
+        raise UnsafeUrl("must not contain a backslash")
+    if "#" in text:
+        raise UnsafeUrl("must not contain a fragment (#)")
+    if not text.startswith("/"):
+        text = "/" + text
+    route, _, _query = text.partition("?")
+    if "@" in route:
+        raise UnsafeUrl("must not contain '@' in the path")
+    if _ENCODED_SEPARATOR.search(route):
+        raise UnsafeUrl("must not contain encoded slashes, backslashes, dots or control characters")
+    decoded = route
+    for _ in range(3):  # undo nested encodings before looking at the segments
+        decoded = unquote(decoded)
+    if "\\" in decoded or "//" in decoded or not _PATH_CHARS.match(decoded):
+        raise UnsafeUrl("must not contain empty segments, backslashes or control characters")
+    if any(segment in (".", "..") for segment in decoded.split("/")):
+        raise UnsafeUrl("must not contain '.' or '..' segments")
+    return text
+
+
+def join(base_url: str, route: str) -> str:
+    """The absolute URL for `route` (already encoded) on `base_url`."""
+    if not route.startswith("/") or route.startswith("//"):
+        raise UnsafeUrl("a route must start with a single '/'")
+    return base_url + route

@@ -1,0 +1,48 @@
+"""Test helpers: a canary token, connections, and a readable view of recorded requests."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from aioresponses import aioresponses
+from yarl import URL
+
+CANARY = "sgp_CANARY_3b9f7e21d4c8a6"
+US = "https://api.segmentapis.com"
+EU = "https://eu1.api.segmentapis.com"
+CONNECTION = {"apiKey": CANARY, "subdomain": "demo-workspace"}
+
+
+@dataclass
+class Sent:
+    method: str
+    url: URL
+    headers: dict[str, str]
+    body: Any
+
+    @property
+    def path(self) -> str:
+        return self.url.raw_path
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        return list(self.url.query.items())
+
+
+def sent(mock: aioresponses) -> list[Sent]:
+    """Every request aioresponses saw, in order."""
+    out = []
+    for (method, url), calls in mock.requests.items():
+        for call in calls:
+            data = call.kwargs.get("data")
+            body = json.loads(data) if isinstance(data, bytes | str) and data else data
+            out.append(Sent(method, url, dict(call.kwargs.get("headers") or {}), body))
+    return out
+
+
+def only(mock: aioresponses) -> Sent:
+    requests = sent(mock)
+    assert len(requests) == 1, f"expected one request, got {len(requests)}"
+    return requests[0]
