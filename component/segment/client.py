@@ -28,7 +28,7 @@ import aiohttp
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from component import __version__
-from component.framework.debug import Trace
+from component.framework.debug import Trace, secrets
 from component.segment.errors import (
     ApiError,
     MalformedResponse,
@@ -163,6 +163,7 @@ def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, 
         message = "the API returned an error without a message" if body is not None else (
             "the API returned a non-JSON error body"
         )
+    message = secrets.redact(message)  # an API that echoes the token must not put it in our errors
     field_name = first.get("field")
     kwargs: dict[str, Any] = {
         "method": method,

@@ -1,0 +1,82 @@
+"""A canary token, debug on: it must appear in no log record, error message, repr or traceback."""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from typing import Any
+
+import aiohttp
+import pytest
+from aioresponses import aioresponses
+
+from component import segment
+from component.segment import client as client_module
+from component.segment.errors import InputError, SegmentError
+from tests.helpers import CANARY, CONNECTION, US
+
+ERROR_BODY = {"errors": [{"type": "x", "message": f"token {CANARY} is not valid here"}]}
+
+
+@pytest.fixture(autouse=True)
+def no_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def fake_pause(seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(client_module, "pause", fake_pause)
+
+
+def assert_no_canary_in_logs(caplog: pytest.LogCaptureFixture) -> None:
+    assert caplog.records, "debug logged nothing"
+    for record in caplog.records:
+        assert CANARY not in record.getMessage()
+        assert CANARY not in repr(record.args)
+        assert CANARY not in (record.exc_text or "")
+
+
+def assert_no_canary_in_error(error: BaseException) -> None:
+    assert CANARY not in str(error)
+    assert CANARY not in repr(error)
+    assert CANARY not in "".join(traceback.format_exception(error))
+    assert CANARY not in repr(vars(error))
+
+
+RESPONSES: list[dict[str, Any]] = [
+    {"status": 200, "payload": {"data": {"source": {"id": "abc"}}}},
+    {"status": 401, "payload": ERROR_BODY},
+    {"status": 404, "payload": ERROR_BODY},
+    {"status": 429, "payload": ERROR_BODY, "headers": {"Retry-After": "999"}},
+    {"status": 500, "payload": ERROR_BODY},
+    {"status": 200, "body": b"{not json"},
+    {"exception": aiohttp.ClientConnectionError(f"refused {CANARY}")},
+    {"exception": TimeoutError()},
+]
+
+
+@pytest.mark.parametrize("response", RESPONSES, ids=lambda r: str(r.get("status", r.get("exception"))))
+async def test_debug_never_logs_or_raises_the_token(caplog: pytest.LogCaptureFixture, response: dict[str, Any]) -> None:
+    caplog.set_level(logging.DEBUG, logger="component")
+    with aioresponses() as mock:
+        mock.get(re.compile(r".*"), repeat=True, **response)
+        try:
+            await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION, debug=True)
+        except SegmentError as exc:
+            assert_no_canary_in_error(exc)
+    assert_no_canary_in_logs(caplog)
+    assert any("GET /sources/abc" in r.getMessage() for r in caplog.records)
+    assert any("HTTP call" in r.getMessage() for r in caplog.records)
+
+
+async def test_input_errors_do_not_quote_the_token() -> None:
+    with pytest.raises(SegmentError) as caught:
+        await segment.invoke("getSource", {"sourceId": CANARY, "count": CANARY},
+                             connection={"apiKey": CANARY, "subdomain": 5})
+    assert_no_canary_in_error(caught.value)
+
+
+def test_reprs_hide_the_token() -> None:
+    model = segment.component.connection.spec.parse(CONNECTION, handler="c", error_type=InputError)
+    assert CANARY not in repr(model) and CANARY not in str(model)
+    client = client_module.SegmentClient(base_url=US, api_key=CANARY, trace=None)  # type: ignore[arg-type]
+    assert CANARY not in repr(client)
