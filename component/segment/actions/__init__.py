@@ -1,5 +1,9 @@
-"""One module per resource; importing this package declares every action."""
+"""One module per resource; importing this package imports them all, which declares every action."""
 
-from component.segment.actions import raw_request, sources
+from __future__ import annotations
 
-__all__ = ["raw_request", "sources"]
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")

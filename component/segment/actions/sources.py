@@ -7,12 +7,12 @@ from typing import Any
 from component.framework.inputs import Input
 from component.segment.connection import SegmentContext
 from component.segment.definition import action
-from component.segment.ids import PathId, source_id
+from component.segment.ids import DEMO_SOURCE, DEMO_SOURCE_METADATA, PathId, source_id, source_metadata_id
 from component.segment.inputs import PageInputs, SegmentInputs, enabled_input, settings_input
 from component.segment.listing import list_page
 from component.segment.urls import path
 
-DEMO_SOURCE = {"sourceId": "kjU72LCJexvrqL7G4TMHHN"}
+SOURCE_REF = {"sourceId": DEMO_SOURCE}
 SETTINGS_EXAMPLE = {"website": "https://www.example.com"}
 
 
@@ -26,9 +26,8 @@ class CreateSourceInputs(SegmentInputs):
         min_length=1,
     )
     enabled: bool = enabled_input("Source", verb="send data", default=True)
-    metadata_id: str = Input(
-        "Metadata ID", "The id of the Source type in the Sources catalog (for example JavaScript).",
-        example="1bow82lmk", data_source="selectSourceMetadata", alias="metadataId", min_length=1,
+    metadata_id: str = source_metadata_id(
+        "The id of the Source type in the Sources catalog (for example JavaScript).", label="Metadata ID"
     )
     settings: dict[str, Any] | None = settings_input("Source", example=SETTINGS_EXAMPLE)
     disconnect_all_warehouses: bool | None = Input(
@@ -48,7 +47,7 @@ class UpdateSourceInputs(SourceRef):
     settings: dict[str, Any] | None = settings_input("Source", example=SETTINGS_EXAMPLE)
 
 
-@action("getSource", label="Get Source", description="Returns a Source by its id.", example=DEMO_SOURCE)
+@action("getSource", label="Get Source", description="Returns a Source by its id.", example=SOURCE_REF)
 async def get_source(ctx: SegmentContext, inputs: SourceRef) -> Any:
     return await ctx.client.get(path("/sources/{sourceId}", sourceId=inputs.source_id))
 
@@ -62,7 +61,7 @@ async def list_sources(ctx: SegmentContext, inputs: PageInputs) -> Any:
     "createSource",
     label="Create Source",
     description="Creates a new Source.",
-    example={"slug": "my-new-source", "metadataId": "1bow82lmk", "settings": SETTINGS_EXAMPLE},
+    example={"slug": "my-new-source", "metadataId": DEMO_SOURCE_METADATA, "settings": SETTINGS_EXAMPLE},
 )
 async def create_source(ctx: SegmentContext, inputs: CreateSourceInputs) -> Any:
     body = inputs.given("slug", "enabled", "metadata_id", "settings", "disconnect_all_warehouses")
@@ -73,13 +72,13 @@ async def create_source(ctx: SegmentContext, inputs: CreateSourceInputs) -> Any:
     "updateSource",
     label="Update Source",
     description="Updates an existing Source. Only the inputs given are changed.",
-    example={**DEMO_SOURCE, "name": "Marketing Website"},
+    example={**SOURCE_REF, "name": "Marketing Website"},
 )
 async def update_source(ctx: SegmentContext, inputs: UpdateSourceInputs) -> Any:
     body = inputs.given("name", "slug", "enabled", "settings")
     return await ctx.client.patch(path("/sources/{sourceId}", sourceId=inputs.source_id), body)
 
 
-@action("deleteSource", label="Delete Source", description="Deletes an existing Source.", example=DEMO_SOURCE)
+@action("deleteSource", label="Delete Source", description="Deletes an existing Source.", example=SOURCE_REF)
 async def delete_source(ctx: SegmentContext, inputs: SourceRef) -> Any:
     return await ctx.client.delete(path("/sources/{sourceId}", sourceId=inputs.source_id))
