@@ -309,21 +309,32 @@ class InputSpec:
         return sorted(unique.values(), key=lambda error: error.field)
 
     def parse(self, raw: Mapping[str, Any], *, handler: str, error_type: type[InputError]) -> InputModel:
-        """Coerce, validate and build the model, or raise `error_type` naming every bad field."""
+        """Coerce, validate and build the model, or raise `error_type` naming every bad field.
+
+        The compiled pydantic model is the fast path (a few microseconds). Only when it refuses
+        does the jsonschema validator of the published schema run, to word every problem in the
+        schema's terms; the model's own validators (path safety, cross-field rules) add theirs.
+        """
         values = self.coerce(raw)
-        errors = self.field_errors(values)
-        if errors:
-            raise error_type(errors, handler=handler)
         try:
             return self.model.model_validate(values)
         except ValidationError as exc:
-            raise error_type(_pydantic_errors(exc), handler=handler) from None
+            model_errors = exc.errors(include_url=False, include_input=False)
+        errors = self.field_errors(values)
+        named = {error.field for error in errors}
+        custom = [e for e in _pydantic_errors(model_errors, only_custom=True) if e.field not in named]
+        errors += custom
+        if not errors:  # refused for a reason the schema cannot express: say it in pydantic's words
+            errors = _pydantic_errors(model_errors, only_custom=False)
+        raise error_type(errors, handler=handler)
 
 
-def _pydantic_errors(exc: ValidationError) -> list[FieldError]:
-    """Errors from a model's own validators; their messages are ours and never quote values."""
+def _pydantic_errors(errors: Iterable[Any], *, only_custom: bool) -> list[FieldError]:
+    """Field errors from pydantic's; a custom validator's message is ours and never quotes values."""
     out = []
-    for error in exc.errors(include_url=False, include_input=False):
+    for error in errors:
+        if only_custom and error.get("type") not in ("value_error", "assertion_error"):
+            continue
         message = str(error.get("msg", "is invalid"))
         message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
         out.append(FieldError(_json_path(error.get("loc", ())) or "(inputs)", message))

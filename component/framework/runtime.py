@@ -21,6 +21,7 @@ from component.framework.inputs import InputModel
 from component.framework.registry import Choice, ComponentInfo, Connection, Handler, Registry
 
 ContextOpener = Callable[..., AbstractAsyncContextManager[Any]]
+_CONNECTIONS_KEPT = 32
 
 
 def _secret_values(model: InputModel, keys: frozenset[str]) -> list[str]:
@@ -59,14 +60,29 @@ class Component(Registry):
         self.connection = connection
         self._open_context = open_context
         self._close = close
+        self._connections: dict[Any, InputModel] = {}
 
     def parse_connection(self, raw: Mapping[str, Any] | None) -> InputModel:
+        """The validated connection. A host passes the same connection on every call: the parsed
+        model of the last few is kept, so only a new connection pays for validation."""
         try:
-            return self.connection.spec.parse(raw or {}, handler="connection", error_type=self.input_error)
+            key: Any = tuple(sorted((raw or {}).items()))
+            cached = self._connections.get(key)
+        except TypeError:  # an unhashable value: validate it (and refuse it) the long way
+            key, cached = None, None
+        if cached is not None:
+            return cached
+        try:
+            parsed = self.connection.spec.parse(raw or {}, handler="connection", error_type=self.input_error)
         except InputError as exc:
             raise self.input_error(
                 [FieldError(f"connection.{e.field}", e.reason) for e in exc.errors], handler=exc.handler
             ) from None
+        if key is not None:
+            if len(self._connections) >= _CONNECTIONS_KEPT:
+                self._connections.clear()
+            self._connections[key] = parsed
+        return parsed
 
     def _parse(
         self, handler: Handler, inputs: Mapping[str, Any] | None, connection: Mapping[str, Any] | None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import random
 import time
 import weakref
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -25,7 +26,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import aiohttp
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from component import __version__
 from component.framework.debug import Trace, secrets
@@ -179,29 +180,24 @@ def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, 
     return cls(status, message, **kwargs)
 
 
-def _is_retryable(policy: RetryPolicy, method: str) -> Any:
-    def check(exc: BaseException) -> bool:
-        if isinstance(exc, RateLimited):
-            wait = exc.retry_after
-            return wait is None or wait <= policy.max_wait
-        if isinstance(exc, ServerError | TransportError | MalformedResponse):
-            return policy.may_retry(method, rate_limited=False)
-        if isinstance(exc, ApiError):
-            return policy.retry_all_errors
-        return False
-
-    return retry_if_exception(check)
+def should_retry(policy: RetryPolicy, method: str, exc: BaseException) -> bool:
+    """The retry rule of DESIGN.md: 429 always (within the cap), 5xx and transport failures only
+    for idempotent methods, other API errors only with `retry_all_errors`."""
+    if isinstance(exc, RateLimited):
+        return exc.retry_after is None or exc.retry_after <= policy.max_wait
+    if isinstance(exc, ServerError | TransportError | MalformedResponse):
+        return policy.may_retry(method, rate_limited=False)
+    if isinstance(exc, ApiError):
+        return policy.retry_all_errors
+    return False
 
 
-def _wait_for(policy: RetryPolicy) -> Any:
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, RateLimited) and exc.retry_after is not None:
-            # A little jitter so that many waiting callers do not return in one burst.
-            return exc.retry_after * (1 + 0.1 * (state.attempt_number % 3) / 2)
-        return policy.backoff(state.attempt_number)
-
-    return wait
+def retry_wait(policy: RetryPolicy, exc: BaseException | None, attempt: int) -> float:
+    """Seconds to wait after failed try number `attempt`."""
+    if isinstance(exc, RateLimited) and exc.retry_after is not None:
+        # A little jitter so that many waiting callers do not come back in one burst.
+        return exc.retry_after * (1 + random.uniform(0, 0.1))
+    return policy.backoff(attempt)
 
 
 @dataclass(eq=False, repr=False)
@@ -245,21 +241,35 @@ class SegmentClient:
         # Set last: no caller-supplied header may replace the credentials.
         send_headers["Authorization"] = f"Bearer {self.api_key}"
         url = join(self.base_url, route)
+        limit = await self.sessions.limit(self.base_url, self.api_key)
+
+        async def send(attempt: int) -> Any:
+            async with limit:
+                return await self._send(
+                    method, url, route, query, body, send_headers, response_type, policy, attempt
+                )
+
+        # The first try runs outside tenacity: most calls succeed, and building a retry loop for
+        # each would cost more than the rest of the client's per-call work.
+        try:
+            return await send(1)
+        except SegmentError as exc:
+            if policy.attempts <= 1 or not should_retry(policy, method, exc):
+                raise
+            first_failure = exc
+        await pause(retry_wait(policy, first_failure, 1))
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(max(1, policy.attempts)),
-            wait=_wait_for(policy),
-            retry=_is_retryable(policy, method),
+            stop=stop_after_attempt(policy.attempts - 1),
+            wait=lambda state: retry_wait(
+                policy, state.outcome.exception() if state.outcome else None, state.attempt_number + 1
+            ),
+            retry=retry_if_exception(lambda exc: should_retry(policy, method, exc)),
             reraise=True,
             sleep=lambda seconds: pause(seconds),  # looked up per wait, so tests can replace it
         )
-        limit = await self.sessions.limit(self.base_url, self.api_key)
         async for attempt in retrying:
             with attempt:
-                async with limit:
-                    return await self._send(
-                        method, url, route, query, body, send_headers, response_type, policy,
-                        attempt.retry_state.attempt_number,
-                    )
+                return await send(attempt.retry_state.attempt_number + 1)
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
     async def _send(
