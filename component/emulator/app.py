@@ -274,11 +274,13 @@ def _negotiate_accept(accept: str, alpha: bool) -> str | None:
     served = _SERVED_ALPHA if alpha else _SERVED
     default = V1ALPHA if alpha else V1
     ranked: list[tuple[float, int, str]] = []
+    listed = False
     for pos, part in enumerate(accept.split(",")):
         pieces = part.split(";")
         media = pieces[0].strip().lower()
         if not media:
             continue
+        listed = True
         q = 1.0
         for param in pieces[1:]:
             name, _, value = param.partition("=")
@@ -289,7 +291,7 @@ def _negotiate_accept(accept: str, alpha: bool) -> str | None:
                     q = 0.0
         if q > 0:
             ranked.append((-q, pos, media))
-    if not ranked:
+    if not listed:
         return default
     for _, _, media in sorted(ranked):
         if media in _WILDCARDS:

@@ -232,19 +232,57 @@ WEBHOOK_ACTIONS: list[Record] = [
         "Send an HTTP request.",
         None,
         [
-            _field("F1meWWW5Jzkd3aQGqDbgqH", 0, "url", "URL", "STRING", "URL to deliver data to.", required=True,
-                   placeholder="https://example.com/webhook"),
-            _field("IqA7FwcTCTTfZZ2xCS9rVw", 1, "method", "Method", "STRING", "HTTP method to use.",
-                   required=True, default="POST",
-                   choices=[{"label": m, "value": m} for m in ("POST", "PUT", "PATCH")]),
-            _field("Sez9KHeSO4dNHb3uYGDVC0", 2, "headers", "Headers", "OBJECT",
-                   "HTTP headers to send with each request."),
-            _field("mpTQ3ZHXME55Z3qwp920Ds", 3, "data", "Data", "OBJECT", "Payload to deliver to the webhook URL.",
-                   default={"@path": "$."}),
-            _field("jrGIBT5KOpVfnAKys7diCI", 4, "enable_batching", "Batch data", "BOOLEAN",
-                   "Send events in batches.", default=False),
-            _field("NDPPCvF0P61mUbZHDdRdUs", 5, "batch_size", "Batch Size", "INTEGER",
-                   "Maximum number of events in a batch.", default=1000),
+            _field(
+                "F1meWWW5Jzkd3aQGqDbgqH",
+                0,
+                "url",
+                "URL",
+                "STRING",
+                "URL to deliver data to.",
+                required=True,
+                placeholder="https://example.com/webhook",
+            ),
+            _field(
+                "IqA7FwcTCTTfZZ2xCS9rVw",
+                1,
+                "method",
+                "Method",
+                "STRING",
+                "HTTP method to use.",
+                required=True,
+                default="POST",
+                choices=[{"label": m, "value": m} for m in ("POST", "PUT", "PATCH")],
+            ),
+            _field(
+                "Sez9KHeSO4dNHb3uYGDVC0", 2, "headers", "Headers", "OBJECT", "HTTP headers to send with each request."
+            ),
+            _field(
+                "mpTQ3ZHXME55Z3qwp920Ds",
+                3,
+                "data",
+                "Data",
+                "OBJECT",
+                "Payload to deliver to the webhook URL.",
+                default={"@path": "$."},
+            ),
+            _field(
+                "jrGIBT5KOpVfnAKys7diCI",
+                4,
+                "enable_batching",
+                "Batch data",
+                "BOOLEAN",
+                "Send events in batches.",
+                default=False,
+            ),
+            _field(
+                "NDPPCvF0P61mUbZHDdRdUs",
+                5,
+                "batch_size",
+                "Batch Size",
+                "INTEGER",
+                "Maximum number of events in a batch.",
+                default=1000,
+            ),
         ],
     ),
 ]
@@ -256,12 +294,34 @@ AMPLITUDE_ACTIONS: list[Record] = [
         "Send an event to Amplitude.",
         'type = "track"',
         [
-            _field("7LnXkFvsoMkOsr3yxOVYPl", 0, "user_id", "User ID", "STRING",
-                   "A readable ID specified by you.", default={"@path": "$.userId"}),
-            _field("igWPo1vUaAUsVEVJgivs1J", 1, "event_type", "Event Type", "STRING",
-                   "A unique identifier for your event.", required=True, default={"@path": "$.event"}),
-            _field("TzOfd9Q2gKuH6LgWioqCzk", 2, "event_properties", "Event Properties", "OBJECT",
-                   "Properties of the event.", default={"@path": "$.properties"}),
+            _field(
+                "7LnXkFvsoMkOsr3yxOVYPl",
+                0,
+                "user_id",
+                "User ID",
+                "STRING",
+                "A readable ID specified by you.",
+                default={"@path": "$.userId"},
+            ),
+            _field(
+                "igWPo1vUaAUsVEVJgivs1J",
+                1,
+                "event_type",
+                "Event Type",
+                "STRING",
+                "A unique identifier for your event.",
+                required=True,
+                default={"@path": "$.event"},
+            ),
+            _field(
+                "TzOfd9Q2gKuH6LgWioqCzk",
+                2,
+                "event_properties",
+                "Event Properties",
+                "OBJECT",
+                "Properties of the event.",
+                default={"@path": "$.properties"},
+            ),
         ],
     ),
     _action(
@@ -271,10 +331,24 @@ AMPLITUDE_ACTIONS: list[Record] = [
         "Set the user ID for a particular device ID or update user properties.",
         'type = "identify"',
         [
-            _field("8spvfPpMEAo40oV0HFW9AS", 0, "user_id", "User ID", "STRING",
-                   "A readable ID specified by you.", default={"@path": "$.userId"}),
-            _field("yIy9Q33Hw9bWsjvZjI9RVx", 1, "user_properties", "User Properties", "OBJECT",
-                   "Additional data tied to the user.", default={"@path": "$.traits"}),
+            _field(
+                "8spvfPpMEAo40oV0HFW9AS",
+                0,
+                "user_id",
+                "User ID",
+                "STRING",
+                "A readable ID specified by you.",
+                default={"@path": "$.userId"},
+            ),
+            _field(
+                "yIy9Q33Hw9bWsjvZjI9RVx",
+                1,
+                "user_properties",
+                "User Properties",
+                "OBJECT",
+                "Additional data tied to the user.",
+                default={"@path": "$.traits"},
+            ),
         ],
     ),
     _action(
@@ -284,8 +358,15 @@ AMPLITUDE_ACTIONS: list[Record] = [
         "Set or update properties of particular groups.",
         'type = "group"',
         [
-            _field("158DaZ2OdMg5qnnPoQiLgu", 0, "group_type", "Group Type", "STRING",
-                   "The type of the group.", required=True),
+            _field(
+                "158DaZ2OdMg5qnnPoQiLgu",
+                0,
+                "group_type",
+                "Group Type",
+                "STRING",
+                "The type of the group.",
+                required=True,
+            ),
         ],
     ),
 ]
@@ -301,94 +382,171 @@ WEBHOOK_PRESETS: list[Record] = [
 
 def _source_catalog() -> list[Record]:
     return [
-        _source_meta(DEMO_IDS["sourceMetadata"], "Javascript", "javascript",
-                     "Analytics.js, Segment's library for websites.", ["Website"],
-                     [_option("trackAllPages", "boolean", "Track all pages", "Send a page call on load.",
-                              default=True)]),
+        _source_meta(
+            DEMO_IDS["sourceMetadata"],
+            "Javascript",
+            "javascript",
+            "Analytics.js, Segment's library for websites.",
+            ["Website"],
+            [_option("trackAllPages", "boolean", "Track all pages", "Send a page call on load.", default=True)],
+        ),
         _source_meta("k6zsyarb7i", "iOS", "ios", "Analytics for iOS apps.", ["Mobile"]),
         _source_meta("ewl2lfw2ze", "Android", "android", "Analytics for Android apps.", ["Mobile"]),
         _source_meta("0ucakrxdc9", "Node.js", "node-js", "Server-side analytics for Node.js.", ["Server"]),
         _source_meta("qlnha3esiu", "Python", "python", "Server-side analytics for Python.", ["Server"]),
         _source_meta("j477ifdiel", "HTTP API", "http-api", "Send data to Segment over HTTP.", ["Server"]),
-        _source_meta("w41792evkb", "Stripe", "stripe", "Payments data from Stripe.", ["Payments"],
-                     [_option("apiKey", "password", "Restricted API key", "A Stripe restricted key.",
-                              required=True)]),
+        _source_meta(
+            "w41792evkb",
+            "Stripe",
+            "stripe",
+            "Payments data from Stripe.",
+            ["Payments"],
+            [_option("apiKey", "password", "Restricted API key", "A Stripe restricted key.", required=True)],
+        ),
         _source_meta("n13hovq4ba", "Salesforce", "salesforce", "CRM objects from Salesforce.", ["CRM"]),
         _source_meta("vb0b2itiyn", "Zendesk", "zendesk", "Tickets and users from Zendesk.", ["Helpdesk"]),
-        _source_meta("6yb0cg3kn0", "Braze", "braze", "Engagement events from Braze.", ["Email Marketing"],
-                     cloud_event=True),
+        _source_meta(
+            "6yb0cg3kn0", "Braze", "braze", "Engagement events from Braze.", ["Email Marketing"], cloud_event=True
+        ),
     ]
 
 
 def _destination_catalog() -> list[Record]:
     return [
         _destination_meta(
-            DEMO_IDS["destinationMetadata"], "Webhooks (Actions)", "actions-webhook",
-            "Send events to any HTTP endpoint.", ["Raw Data"],
-            [_option("sharedSecret", "password", "Shared Secret",
-                     "Signs each request with an X-Signature header.")],
-            actions=WEBHOOK_ACTIONS, presets=WEBHOOK_PRESETS, components=[],
+            DEMO_IDS["destinationMetadata"],
+            "Webhooks (Actions)",
+            "actions-webhook",
+            "Send events to any HTTP endpoint.",
+            ["Raw Data"],
+            [_option("sharedSecret", "password", "Shared Secret", "Signs each request with an X-Signature header.")],
+            actions=WEBHOOK_ACTIONS,
+            presets=WEBHOOK_PRESETS,
+            components=[],
         ),
         _destination_meta(
-            "5f7dd6d21ad74f3842b1fc47", "Amplitude (Actions)", "actions-amplitude",
-            "Product analytics.", ["Analytics"],
-            [_option("apiKey", "string", "API Key", "Your Amplitude project API key.", required=True),
-             _option("secretKey", "password", "Secret Key", "Your Amplitude project secret key.",
-                     required=True),
-             _option("endpoint", "select", "Endpoint Region", "The Amplitude data center.",
-                     default="north_america")],
-            actions=AMPLITUDE_ACTIONS, presets=AMPLITUDE_PRESETS, components=[],
+            "5f7dd6d21ad74f3842b1fc47",
+            "Amplitude (Actions)",
+            "actions-amplitude",
+            "Product analytics.",
+            ["Analytics"],
+            [
+                _option("apiKey", "string", "API Key", "Your Amplitude project API key.", required=True),
+                _option("secretKey", "password", "Secret Key", "Your Amplitude project secret key.", required=True),
+                _option("endpoint", "select", "Endpoint Region", "The Amplitude data center.", default="north_america"),
+            ],
+            actions=AMPLITUDE_ACTIONS,
+            presets=AMPLITUDE_PRESETS,
+            components=[],
         ),
         _destination_meta(
-            "1dd257d50f4bf777e1030fe1", "Mixpanel", "mixpanel", "Event analytics.", ["Analytics"],
-            [_option("token", "string", "Project Token", "Your Mixpanel project token.", required=True),
-             _option("apiSecret", "password", "API Secret", "Your Mixpanel API secret.")],
-            instances="SINGLE", device_mode=True,
-            components=[{"type": "BROWSER", "code": "https://github.com/segmentio/analytics.js-integrations",
-                         "owner": "SEGMENT"}, {"type": "SERVER", "code": "", "owner": "SEGMENT"}],
+            "1dd257d50f4bf777e1030fe1",
+            "Mixpanel",
+            "mixpanel",
+            "Event analytics.",
+            ["Analytics"],
+            [
+                _option("token", "string", "Project Token", "Your Mixpanel project token.", required=True),
+                _option("apiSecret", "password", "API Secret", "Your Mixpanel API secret."),
+            ],
+            instances="SINGLE",
+            device_mode=True,
+            components=[
+                {
+                    "type": "BROWSER",
+                    "code": "https://github.com/segmentio/analytics.js-integrations",
+                    "owner": "SEGMENT",
+                },
+                {"type": "SERVER", "code": "", "owner": "SEGMENT"},
+            ],
         ),
         _destination_meta(
-            "e345c182ead5c02a25c8e409", "Google Tag Manager", "google-tag-manager",
-            "Tag management for websites.", ["Tag Managers"],
+            "e345c182ead5c02a25c8e409",
+            "Google Tag Manager",
+            "google-tag-manager",
+            "Tag management for websites.",
+            ["Tag Managers"],
             [_option("containerId", "string", "Container ID", "Your GTM container id.", required=True)],
-            instances="SINGLE", device_mode=True,
-            components=[{"type": "BROWSER", "code": "https://github.com/segmentio/analytics.js-integrations",
-                         "owner": "SEGMENT"}],
+            instances="SINGLE",
+            device_mode=True,
+            components=[
+                {
+                    "type": "BROWSER",
+                    "code": "https://github.com/segmentio/analytics.js-integrations",
+                    "owner": "SEGMENT",
+                }
+            ],
         ),
         _destination_meta(
-            "19659889f30658609e6aca3c", "Slack", "slack", "Post events to Slack channels.", ["Raw Data"],
-            [_option("incomingWebhookUrl", "password", "Incoming Webhook URL", "A Slack webhook URL.",
-                     required=True),
-             _option("channels", "map", "Event Channels", "Which channel each event goes to.")],
+            "19659889f30658609e6aca3c",
+            "Slack",
+            "slack",
+            "Post events to Slack channels.",
+            ["Raw Data"],
+            [
+                _option(
+                    "incomingWebhookUrl", "password", "Incoming Webhook URL", "A Slack webhook URL.", required=True
+                ),
+                _option("channels", "map", "Event Channels", "Which channel each event goes to."),
+            ],
         ),
         _destination_meta(
-            "51e19600796fa12e99ea5086", "Amazon S3", "amazon-s3", "Archive raw events in S3.", ["Raw Data"],
-            [_option("bucket", "string", "Bucket Name", "The bucket to write to.", required=True),
-             _option("region", "string", "Region", "The bucket's AWS region.", default="us-west-2")],
+            "51e19600796fa12e99ea5086",
+            "Amazon S3",
+            "amazon-s3",
+            "Archive raw events in S3.",
+            ["Raw Data"],
+            [
+                _option("bucket", "string", "Bucket Name", "The bucket to write to.", required=True),
+                _option("region", "string", "Region", "The bucket's AWS region.", default="us-west-2"),
+            ],
             instances="SINGLE",
         ),
         _destination_meta(
-            "a97076d1c4ce1c3f57842e30", "Intercom", "intercom", "Customer messaging.", ["Livechat"],
-            [_option("appId", "string", "App ID", "Your Intercom app id.", required=True),
-             _option("apiKey", "password", "Access Token", "Your Intercom access token.")],
+            "a97076d1c4ce1c3f57842e30",
+            "Intercom",
+            "intercom",
+            "Customer messaging.",
+            ["Livechat"],
+            [
+                _option("appId", "string", "App ID", "Your Intercom app id.", required=True),
+                _option("apiKey", "password", "Access Token", "Your Intercom access token."),
+            ],
             instances="SINGLE",
         ),
         _destination_meta(
-            "ec0cb761a66fa2d20a5d14e0", "Braze", "braze", "Customer engagement.", ["Email Marketing"],
-            [_option("apiKey", "password", "REST API Key", "A Braze REST API key.", required=True),
-             _option("appGroupId", "string", "App Identifier", "Your Braze app identifier.")],
+            "ec0cb761a66fa2d20a5d14e0",
+            "Braze",
+            "braze",
+            "Customer engagement.",
+            ["Email Marketing"],
+            [
+                _option("apiKey", "password", "REST API Key", "A Braze REST API key.", required=True),
+                _option("appGroupId", "string", "App Identifier", "Your Braze app identifier."),
+            ],
             instances="SINGLE",
         ),
         _destination_meta(
-            "b9a626730abe3cccfb568025", "Customer.io", "customer-io", "Behavioral email.", ["Email Marketing"],
-            [_option("siteId", "string", "Site ID", "Your Customer.io site id.", required=True),
-             _option("apiKey", "password", "API Key", "Your Customer.io API key.", required=True)],
+            "b9a626730abe3cccfb568025",
+            "Customer.io",
+            "customer-io",
+            "Behavioral email.",
+            ["Email Marketing"],
+            [
+                _option("siteId", "string", "Site ID", "Your Customer.io site id.", required=True),
+                _option("apiKey", "password", "API Key", "Your Customer.io API key.", required=True),
+            ],
             instances="SINGLE",
         ),
         _destination_meta(
-            "d7addc9cf2513d22fcd39f13", "HubSpot", "hubspot", "Marketing automation and CRM.", ["CRM"],
+            "d7addc9cf2513d22fcd39f13",
+            "HubSpot",
+            "hubspot",
+            "Marketing automation and CRM.",
+            ["CRM"],
             [_option("portalId", "string", "Hub ID", "Your HubSpot hub id.", required=True)],
-            instances="SINGLE", status="DEPRECATED",
+            instances="SINGLE",
+            status="DEPRECATED",
         ),
     ]
 
@@ -403,27 +561,57 @@ def _warehouse_options(extra: list[Record]) -> list[Record]:
 
 def _warehouse_catalog() -> list[Record]:
     def entry(id_: str, name: str, slug: str, description: str, options: list[Record]) -> Record:
-        return {"id": id_, "name": name, "slug": slug, "description": description, "logos": _logos(name),
-                "options": options}
+        return {
+            "id": id_,
+            "name": name,
+            "slug": slug,
+            "description": description,
+            "logos": _logos(name),
+            "options": options,
+        }
 
     host = _option("hostname", "string", "Host", "The database host name.", required=True)
     port = _option("port", "number", "Port", "The database port.", required=True)
     database = _option("database", "string", "Database", "The database to load into.", required=True)
     return [
-        entry(DEMO_IDS["warehouseMetadata"], "Postgres", "postgres", "PostgreSQL as a data warehouse.",
-              _warehouse_options([host, dict(port, defaultValue=5432), database])),
-        entry("55902c89680", "Redshift", "redshift", "Amazon Redshift.",
-              _warehouse_options([host, dict(port, defaultValue=5439), database])),
-        entry("8a3798bf36c", "Snowflake", "snowflake", "The Snowflake data cloud.",
-              _warehouse_options([_option("account", "string", "Account", "Your Snowflake account id.",
-                                          required=True),
-                                  _option("warehouse", "string", "Warehouse", "The compute warehouse.",
-                                          required=True), database])),
-        entry("23837c77e79", "BigQuery", "bigquery", "Google BigQuery.",
-              [_option("project", "string", "Project", "The GCP project id.", required=True),
-               _option("location", "string", "Location", "The dataset location.", default="US"),
-               _option("credentials", "password", "Credentials", "A service account JSON key.",
-                       required=True)]),
+        entry(
+            DEMO_IDS["warehouseMetadata"],
+            "Postgres",
+            "postgres",
+            "PostgreSQL as a data warehouse.",
+            _warehouse_options([host, dict(port, defaultValue=5432), database]),
+        ),
+        entry(
+            "55902c89680",
+            "Redshift",
+            "redshift",
+            "Amazon Redshift.",
+            _warehouse_options([host, dict(port, defaultValue=5439), database]),
+        ),
+        entry(
+            "8a3798bf36c",
+            "Snowflake",
+            "snowflake",
+            "The Snowflake data cloud.",
+            _warehouse_options(
+                [
+                    _option("account", "string", "Account", "Your Snowflake account id.", required=True),
+                    _option("warehouse", "string", "Warehouse", "The compute warehouse.", required=True),
+                    database,
+                ]
+            ),
+        ),
+        entry(
+            "23837c77e79",
+            "BigQuery",
+            "bigquery",
+            "Google BigQuery.",
+            [
+                _option("project", "string", "Project", "The GCP project id.", required=True),
+                _option("location", "string", "Location", "The dataset location.", default="US"),
+                _option("credentials", "password", "Credentials", "A service account JSON key.", required=True),
+            ],
+        ),
     ]
 
 
@@ -469,139 +657,295 @@ def build_demo_workspace(id_seed: int = 0) -> Workspace:
         ws.add_role(role_id, name, description)
 
     website = ws.create_source(
-        id_=DEMO_IDS["source"], slug="my-test-source-rhpd18", name="Website", enabled=True,
-        metadata_id=DEMO_IDS["sourceMetadata"], settings={"trackAllPages": True},
-        write_keys=["wk9xQ2mT7pLcR4vN8bZ1yHs3dF6gJ0aE"], connect_warehouses=False,
+        id_=DEMO_IDS["source"],
+        slug="my-test-source-rhpd18",
+        name="Website",
+        enabled=True,
+        metadata_id=DEMO_IDS["sourceMetadata"],
+        settings={"trackAllPages": True},
+        write_keys=["wk9xQ2mT7pLcR4vN8bZ1yHs3dF6gJ0aE"],
+        connect_warehouses=False,
         labels=[{"key": "environment", "value": "prod"}],
     )
     ios = ws.create_source(
-        id_=DEMO_IDS["secondSource"], slug="ios-app", name="iOS App", enabled=True, metadata_id="k6zsyarb7i",
-        write_keys=["Ri7Tn2Vb5Xc8Zq1Wm4Lk6Jh9Gf3Ds0Ap"], connect_warehouses=False,
+        id_=DEMO_IDS["secondSource"],
+        slug="ios-app",
+        name="iOS App",
+        enabled=True,
+        metadata_id="k6zsyarb7i",
+        write_keys=["Ri7Tn2Vb5Xc8Zq1Wm4Lk6Jh9Gf3Ds0Ap"],
+        connect_warehouses=False,
         labels=[{"key": "environment", "value": "prod"}],
     )
     backend = ws.create_source(
-        id_="dImPXq5IIDjNgmQfS10qMZ", slug="backend-node", name="Backend", enabled=True,
-        metadata_id="0ucakrxdc9", write_keys=["Bk3Ld8Pq1Ws6Ez9Rt2Yu5Io7Ha4Sj0Kx"], connect_warehouses=False,
+        id_="dImPXq5IIDjNgmQfS10qMZ",
+        slug="backend-node",
+        name="Backend",
+        enabled=True,
+        metadata_id="0ucakrxdc9",
+        write_keys=["Bk3Ld8Pq1Ws6Ez9Rt2Yu5Io7Ha4Sj0Kx"],
+        connect_warehouses=False,
     )
     stripe = ws.create_source(
-        id_="vyL9G0qJtgyeOQGpHTpSov", slug="stripe-payments", name="Stripe Payments", enabled=False,
-        metadata_id="w41792evkb", settings={"apiKey": "rk_live_51Demo0000000000000000000"},
-        write_keys=["St5Fg1Hj8Kl2Zx6Cv9Bn3Mq4Wr7Ty0Ui"], connect_warehouses=False,
+        id_="vyL9G0qJtgyeOQGpHTpSov",
+        slug="stripe-payments",
+        name="Stripe Payments",
+        enabled=False,
+        metadata_id="w41792evkb",
+        settings={"apiKey": "rk_live_51Demo0000000000000000000"},
+        write_keys=["St5Fg1Hj8Kl2Zx6Cv9Bn3Mq4Wr7Ty0Ui"],
+        connect_warehouses=False,
     )
 
     ws.create_destination(
-        id_=DEMO_IDS["destination"], source_id=website["id"], metadata_id=DEMO_IDS["destinationMetadata"],
-        name="Webhooks (Actions)", enabled=True, settings={"sharedSecret": "whsec_demo_4f7a9c"},
+        id_=DEMO_IDS["destination"],
+        source_id=website["id"],
+        metadata_id=DEMO_IDS["destinationMetadata"],
+        name="Webhooks (Actions)",
+        enabled=True,
+        settings={"sharedSecret": "whsec_demo_4f7a9c"},
     )
     ws.create_destination(
-        id_=DEMO_IDS["secondDestination"], source_id=website["id"],
-        metadata_id=DEMO_IDS["destinationMetadata"], name="Order Webhook", enabled=True, settings={},
+        id_=DEMO_IDS["secondDestination"],
+        source_id=website["id"],
+        metadata_id=DEMO_IDS["destinationMetadata"],
+        name="Order Webhook",
+        enabled=True,
+        settings={},
     )
     ws.create_destination(
-        id_="BYd87L8DNp2RDSly8Gvnkv", source_id=ios["id"], metadata_id="5f7dd6d21ad74f3842b1fc47",
-        name="Amplitude", enabled=True,
-        settings={"apiKey": "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", "secretKey": "s3cr3t-amplitude",
-                  "endpoint": "north_america"},
+        id_="BYd87L8DNp2RDSly8Gvnkv",
+        source_id=ios["id"],
+        metadata_id="5f7dd6d21ad74f3842b1fc47",
+        name="Amplitude",
+        enabled=True,
+        settings={
+            "apiKey": "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6",
+            "secretKey": "s3cr3t-amplitude",
+            "endpoint": "north_america",
+        },
     )
     ws.create_destination(
-        id_="oCQ7f3PS1I4Hfcr6tjmtV9", source_id=backend["id"], metadata_id="1dd257d50f4bf777e1030fe1",
-        name="Mixpanel", enabled=True, settings={"token": "mp-demo-token-123", "apiSecret": "mp-secret-456"},
+        id_="oCQ7f3PS1I4Hfcr6tjmtV9",
+        source_id=backend["id"],
+        metadata_id="1dd257d50f4bf777e1030fe1",
+        name="Mixpanel",
+        enabled=True,
+        settings={"token": "mp-demo-token-123", "apiSecret": "mp-secret-456"},
     )
     ws.create_destination(
-        id_="aRKjER1ppLz8C0zDJTTKGr", source_id=backend["id"], metadata_id="19659889f30658609e6aca3c",
-        name="Slack Alerts", enabled=False,
-        settings={"incomingWebhookUrl": "https://hooks.slack.com/services/T000/B000/XXXX",
-                  "channels": {"Order Completed": "#sales"}},
+        id_="aRKjER1ppLz8C0zDJTTKGr",
+        source_id=backend["id"],
+        metadata_id="19659889f30658609e6aca3c",
+        name="Slack Alerts",
+        enabled=False,
+        settings={
+            "incomingWebhookUrl": "https://hooks.slack.com/services/T000/B000/XXXX",
+            "channels": {"Order Completed": "#sales"},
+        },
     )
 
     ws.create_subscription(
-        DEMO_IDS["destination"], id_=DEMO_IDS["subscription"], name="Send Track Events",
-        action_id=DEMO_IDS["action"], trigger='type = "track"', enabled=True,
+        DEMO_IDS["destination"],
+        id_=DEMO_IDS["subscription"],
+        name="Send Track Events",
+        action_id=DEMO_IDS["action"],
+        trigger='type = "track"',
+        enabled=True,
         settings={"url": "https://example.com/webhook", "method": "POST", "data": {"@path": "$."}},
     )
     ws.create_subscription(
-        DEMO_IDS["secondDestination"], id_="e1P19ZK60Aa7eaCnIHGHYw", name="Send Orders",
-        action_id=DEMO_IDS["action"], trigger='type = "track" and event = "Order Completed"', enabled=True,
+        DEMO_IDS["secondDestination"],
+        id_="e1P19ZK60Aa7eaCnIHGHYw",
+        name="Send Orders",
+        action_id=DEMO_IDS["action"],
+        trigger='type = "track" and event = "Order Completed"',
+        enabled=True,
         settings={"url": "https://example.com/orders", "method": "POST", "data": {"@path": "$.properties"}},
     )
     ws.create_subscription(
-        "BYd87L8DNp2RDSly8Gvnkv", id_="PdEm9hXQ4prBtUGHft7nnz", name="Track Calls",
-        action_id="GfoKXXcF046JrTvuAIPvvR", trigger='type = "track"', enabled=True,
+        "BYd87L8DNp2RDSly8Gvnkv",
+        id_="PdEm9hXQ4prBtUGHft7nnz",
+        name="Track Calls",
+        action_id="GfoKXXcF046JrTvuAIPvvR",
+        trigger='type = "track"',
+        enabled=True,
         settings={"event_type": {"@path": "$.event"}, "user_id": {"@path": "$.userId"}},
     )
 
     ws.create_warehouse(
-        id_=DEMO_IDS["warehouse"], metadata_id=DEMO_IDS["warehouseMetadata"], name="Analytics Postgres",
-        enabled=True, connect_sources=False,
-        settings={"hostname": "analytics.db.example.com", "port": 5432, "database": "analytics",
-                  "username": "segment", "password": "pg-analytics-pass"},
-    )
-    ws.create_warehouse(
-        id_=DEMO_IDS["secondWarehouse"], metadata_id=DEMO_IDS["warehouseMetadata"], name="Staging Postgres",
-        enabled=False, connect_sources=False,
-        settings={"hostname": "staging.db.example.com", "port": 5432, "database": "staging",
-                  "username": "segment", "password": "pg-staging-pass"},
-    )
-    ws.create_warehouse(
-        id_="dV6zknPCTXuUzd3RS0W6rM", metadata_id="8a3798bf36c", name="Finance Snowflake", enabled=True,
+        id_=DEMO_IDS["warehouse"],
+        metadata_id=DEMO_IDS["warehouseMetadata"],
+        name="Analytics Postgres",
+        enabled=True,
         connect_sources=False,
-        settings={"account": "demo-xy12345", "warehouse": "SEGMENT_WH", "database": "FINANCE",
-                  "username": "SEGMENT", "password": "snow-pass"},
+        settings={
+            "hostname": "analytics.db.example.com",
+            "port": 5432,
+            "database": "analytics",
+            "username": "segment",
+            "password": "pg-analytics-pass",
+        },
+    )
+    ws.create_warehouse(
+        id_=DEMO_IDS["secondWarehouse"],
+        metadata_id=DEMO_IDS["warehouseMetadata"],
+        name="Staging Postgres",
+        enabled=False,
+        connect_sources=False,
+        settings={
+            "hostname": "staging.db.example.com",
+            "port": 5432,
+            "database": "staging",
+            "username": "segment",
+            "password": "pg-staging-pass",
+        },
+    )
+    ws.create_warehouse(
+        id_="dV6zknPCTXuUzd3RS0W6rM",
+        metadata_id="8a3798bf36c",
+        name="Finance Snowflake",
+        enabled=True,
+        connect_sources=False,
+        settings={
+            "account": "demo-xy12345",
+            "warehouse": "SEGMENT_WH",
+            "database": "FINANCE",
+            "username": "SEGMENT",
+            "password": "snow-pass",
+        },
     )
     ws.connect(DEMO_IDS["warehouse"], website["id"])
     ws.connect(DEMO_IDS["warehouse"], ios["id"])
     ws.connect(DEMO_IDS["secondWarehouse"], backend["id"])
     ws.connect("dV6zknPCTXuUzd3RS0W6rM", stripe["id"])
 
-    ws.add_user(DEMO_IDS["user"], "Ada Lovelace", "ada@example.com", [
-        {"roleId": DEMO_IDS["role"], "roleName": "Workspace Owner",
-         "resources": [{"id": ws.id, "type": "WORKSPACE"}]},
-    ])
-    ws.add_user(DEMO_IDS["secondUser"], "Grace Hopper", "grace@example.com", [
-        {"roleId": "1x3H9tcPBckptxhnnKh4NPwHMBD", "roleName": "Source Admin",
-         "resources": [{"id": website["id"], "type": "SOURCE"}]},
-    ])
-    ws.add_user("kafq1O7em8iPoim59RpZbc", "Alan Turing", "alan@example.com", [
-        {"roleId": "1xjNwqFiwZMNpXvgofNKxhP5PiK", "roleName": "Workspace Member",
-         "resources": [{"id": ws.id, "type": "WORKSPACE"}]},
-    ])
+    ws.add_user(
+        DEMO_IDS["user"],
+        "Ada Lovelace",
+        "ada@example.com",
+        [
+            {
+                "roleId": DEMO_IDS["role"],
+                "roleName": "Workspace Owner",
+                "resources": [{"id": ws.id, "type": "WORKSPACE"}],
+            },
+        ],
+    )
+    ws.add_user(
+        DEMO_IDS["secondUser"],
+        "Grace Hopper",
+        "grace@example.com",
+        [
+            {
+                "roleId": "1x3H9tcPBckptxhnnKh4NPwHMBD",
+                "roleName": "Source Admin",
+                "resources": [{"id": website["id"], "type": "SOURCE"}],
+            },
+        ],
+    )
+    ws.add_user(
+        "kafq1O7em8iPoim59RpZbc",
+        "Alan Turing",
+        "alan@example.com",
+        [
+            {
+                "roleId": "1xjNwqFiwZMNpXvgofNKxhP5PiK",
+                "roleName": "Workspace Member",
+                "resources": [{"id": ws.id, "type": "WORKSPACE"}],
+            },
+        ],
+    )
     ws.token_user_id = DEMO_IDS["user"]
 
     functions = [
-        (DEMO_IDS["function"], "SOURCE", "Stripe Webhook Parser", "Turns Stripe webhooks into track events.",
-         _SOURCE_FUNCTION_CODE),
-        (DEMO_IDS["destinationFunction"], "DESTINATION", "Post to Internal API",
-         "Forwards track events to the internal events API.", _DESTINATION_FUNCTION_CODE),
-        (DEMO_IDS["insertDestinationFunction"], "INSERT_DESTINATION", "Enrich Orders",
-         "Adds margin data to Order Completed events.", _INSERT_FUNCTION_CODE),
-        (DEMO_IDS["insertSourceFunction"], "INSERT_SOURCE", "Scrub PII",
-         "Removes email and phone traits before delivery.", _INSERT_FUNCTION_CODE),
-        (DEMO_IDS["insertTransformationFunction"], "INSERT_TRANSFORMATION", "Normalize Event Names",
-         "Title-cases event names.", _INSERT_FUNCTION_CODE),
+        (
+            DEMO_IDS["function"],
+            "SOURCE",
+            "Stripe Webhook Parser",
+            "Turns Stripe webhooks into track events.",
+            _SOURCE_FUNCTION_CODE,
+        ),
+        (
+            DEMO_IDS["destinationFunction"],
+            "DESTINATION",
+            "Post to Internal API",
+            "Forwards track events to the internal events API.",
+            _DESTINATION_FUNCTION_CODE,
+        ),
+        (
+            DEMO_IDS["insertDestinationFunction"],
+            "INSERT_DESTINATION",
+            "Enrich Orders",
+            "Adds margin data to Order Completed events.",
+            _INSERT_FUNCTION_CODE,
+        ),
+        (
+            DEMO_IDS["insertSourceFunction"],
+            "INSERT_SOURCE",
+            "Scrub PII",
+            "Removes email and phone traits before delivery.",
+            _INSERT_FUNCTION_CODE,
+        ),
+        (
+            DEMO_IDS["insertTransformationFunction"],
+            "INSERT_TRANSFORMATION",
+            "Normalize Event Names",
+            "Title-cases event names.",
+            _INSERT_FUNCTION_CODE,
+        ),
     ]
     for i, (fid, kind, name, description, code) in enumerate(functions):
         ws.create_function(
-            id_=fid, resource_type=kind, display_name=name, description=description, code=code,
-            logo_url=f"{_CDN}/functions/{fid}.svg", created_at=f"2024-03-1{i}T09:30:00.000Z",
-            settings=[{"name": "apiKey", "label": "API Key", "description": "Key for the upstream API.",
-                       "type": "STRING", "required": kind == "SOURCE", "sensitive": True}],
+            id_=fid,
+            resource_type=kind,
+            display_name=name,
+            description=description,
+            code=code,
+            logo_url=f"{_CDN}/functions/{fid}.svg",
+            created_at=f"2024-03-1{i}T09:30:00.000Z",
+            settings=[
+                {
+                    "name": "apiKey",
+                    "label": "API Key",
+                    "description": "Key for the upstream API.",
+                    "type": "STRING",
+                    "required": kind == "SOURCE",
+                    "sensitive": True,
+                }
+            ],
         )
         ws.functions[fid]["deployedAt"] = f"2024-03-1{i}T10:00:00.000Z"
 
     ws.create_transformation(
-        {"name": "Rename Signup Event", "sourceId": website["id"], "enabled": True, "if": 'event = "signup"',
-         "destinationMetadataId": DEMO_IDS["destinationMetadata"], "newEventName": "Signed Up"},
+        {
+            "name": "Rename Signup Event",
+            "sourceId": website["id"],
+            "enabled": True,
+            "if": 'event = "signup"',
+            "destinationMetadataId": DEMO_IDS["destinationMetadata"],
+            "newEventName": "Signed Up",
+        },
         id_=DEMO_IDS["transformation"],
     )
     ws.create_transformation(
-        {"name": "Drop Test Events", "sourceId": ios["id"], "enabled": True,
-         "if": 'properties.test = true', "drop": True},
+        {
+            "name": "Drop Test Events",
+            "sourceId": ios["id"],
+            "enabled": True,
+            "if": "properties.test = true",
+            "drop": True,
+        },
         id_="NhhTceEdLdzvd6SoX33xqv",
     )
     ws.create_transformation(
-        {"name": "Rename Cart Properties", "sourceId": website["id"], "enabled": False,
-         "if": 'event = "Product Added"',
-         "propertyRenames": [{"oldName": "sku_id", "newName": "sku"}]},
+        {
+            "name": "Rename Cart Properties",
+            "sourceId": website["id"],
+            "enabled": False,
+            "if": 'event = "Product Added"',
+            "propertyRenames": [{"oldName": "sku_id", "newName": "sku"}],
+        },
         id_="zxcGSD5BpXzXUzTg5a8i3j",
     )
     return ws
@@ -648,30 +992,50 @@ def add_large_seed(ws: Workspace, count: int, seed: int) -> None:
     for i in range(count):
         n = f"{i:0{width}d}"
         entry = _destination_meta(
-            f"seeddst{n}", f"{_WORDS[(i + 3) % 10]} Destination {n}", f"seed-destination-{n}",
-            "A generated catalog destination.", ["Custom"], key_option,
+            f"seeddst{n}",
+            f"{_WORDS[(i + 3) % 10]} Destination {n}",
+            f"seed-destination-{n}",
+            "A generated catalog destination.",
+            ["Custom"],
+            key_option,
         )
         ws.add_destination_metadata(entry)
         destination_meta.append(entry)
     warehouse_options = _warehouse_options([])
     for i in range(count):
         n = f"{i:0{width}d}"
-        ws.add_warehouse_metadata({
-            "id": f"seedwh{n}", "name": f"{_WORDS[(i + 7) % 10]} Warehouse {n}", "slug": f"seed-warehouse-{n}",
-            "description": "A generated catalog warehouse.", "logos": logos, "options": warehouse_options,
-        })
+        ws.add_warehouse_metadata(
+            {
+                "id": f"seedwh{n}",
+                "name": f"{_WORDS[(i + 7) % 10]} Warehouse {n}",
+                "slug": f"seed-warehouse-{n}",
+                "description": "A generated catalog warehouse.",
+                "logos": logos,
+                "options": warehouse_options,
+            }
+        )
     for i in range(count):
         n = f"{i:0{width}d}"
         sid = source_ids[i]
         ws.sources[sid] = {
-            "id": sid, "slug": f"seed-source-{n}", "name": f"{_WORDS[i % 10]} {_KINDS[i % 8]} Source {n}",
-            "workspaceId": ws.id, "enabled": i % 7 != 0, "writeKeys": [write_keys[i]],
-            "metadata": source_meta[i], "settings": {}, "labels": [],
+            "id": sid,
+            "slug": f"seed-source-{n}",
+            "name": f"{_WORDS[i % 10]} {_KINDS[i % 8]} Source {n}",
+            "workspaceId": ws.id,
+            "enabled": i % 7 != 0,
+            "writeKeys": [write_keys[i]],
+            "metadata": source_meta[i],
+            "settings": {},
+            "labels": [],
         }
         did = destination_ids[i]
         ws.destinations[did] = {
-            "id": did, "name": f"{_WORDS[(i + 5) % 10]} Destination {n}", "enabled": i % 5 != 0,
-            "metadata": destination_meta[i], "sourceId": sid, "settings": {"apiKey": f"key-{n}"},
+            "id": did,
+            "name": f"{_WORDS[(i + 5) % 10]} Destination {n}",
+            "enabled": i % 5 != 0,
+            "metadata": destination_meta[i],
+            "sourceId": sid,
+            "settings": {"apiKey": f"key-{n}"},
         }
 
 

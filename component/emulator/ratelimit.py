@@ -94,8 +94,10 @@ class RateLimiter:
         """Count one attempt; the headers for the response, or raise the 429 ``ApiError``."""
         if not self.enabled:
             return None
-        limit = self.limit_for(operation_id, method, path) if self._overrides else (
-            self.operation_limits.get(operation_id, self.default_per_minute)
+        limit = (
+            self.limit_for(operation_id, method, path)
+            if self._overrides
+            else (self.operation_limits.get(operation_id, self.default_per_minute))
         )
         now = time.time()
         key = (token, operation_id)

@@ -139,9 +139,7 @@ async def running_emulator(
         await emulator.stop()
 
 
-async def _serve(
-    host: str, port: int, seed: int | None, rate_limits: bool, api_keys: Iterable[str]
-) -> None:
+async def _serve(host: str, port: int, seed: int | None, rate_limits: bool, api_keys: Iterable[str]) -> None:
     # A long-running server must not grow a list of every request it ever saw.
     emulator = Emulator(seed=seed, rate_limits=rate_limits, api_keys=api_keys, record_requests=False)
     await emulator.start(host, port)

@@ -302,8 +302,7 @@ class Workspace:
         if action is None:
             raise ApiError(
                 422,
-                f"actionId '{action_id}' is not an action of Destination metadata "
-                f"'{destination['metadata']['id']}'",
+                f"actionId '{action_id}' is not an action of Destination metadata '{destination['metadata']['id']}'",
                 field="actionId",
             )
         subscription_id = id_ or self.ids.base62()

@@ -29,9 +29,7 @@ async def test_success(api: Client, op: Op) -> None:
 @pytest.mark.parametrize("token", [None, "wrong-token", ""], ids=["missing", "wrong", "empty"])
 async def test_unauthorized(api: Client, emu: Emulator, op: Op, token: str | None) -> None:
     before = len(emu.state.sources), len(emu.state.destinations), len(emu.state.users)
-    reply = await api.request(
-        op.method, op.path(), token=token, **({} if op.body is None else {"json_body": op.body})
-    )
+    reply = await api.request(op.method, op.path(), token=token, **({} if op.body is None else {"json_body": op.body}))
     assert reply.status == 401
     assert reply.headers["Content-Type"] == "application/json"
     assert reply.body == {
