@@ -1,0 +1,142 @@
+"""Users and invites: /users, /invites."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from component.framework.inputs import Input
+from component.segment.connection import SegmentContext
+from component.segment.definition import action
+from component.segment.ids import DEMO_ROLE, DEMO_USER, PathId, user_id
+from component.segment.ids import role_id as role_id_input
+from component.segment.inputs import PageInputs, SegmentInputs
+from component.segment.listing import list_page
+from component.segment.urls import path
+
+# The emulator's demo workspace and its second user (Grace Hopper): example values only.
+DEMO_WORKSPACE = "9aQ1Lj62S4bomZKLF4DPqW"
+DEMO_SECOND_USER = "9ZINnu5gDdo44xB9eak0fH"
+
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+# Deliberately loose (one @, a dot in the domain): the API is the judge of deliverability.
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+ResourceType = Literal["FUNCTION", "SOURCE", "SPACE", "WAREHOUSE", "WORKSPACE"]
+
+
+def array_query(name: str, values: Iterable[str]) -> list[tuple[str, str]]:
+    """An array query parameter in the Go SDK's form: `name.0=a&name.1=b`.
+
+    The spec declares array query parameters `style: deepObject, explode: false`, which is
+    ill-defined for arrays, and the official SDKs disagree (Go `userIds.0=a`, Python
+    `userIds=a&userIds=b`, TypeScript `userIds[0]=a`). ENDPOINTS.md §1 calls every form
+    unverified against the live API; the Go SDK's is the one the official tooling (the Terraform
+    provider) exercises, so it is the one sent. This function is the only place that decides it.
+    """
+    return [(f"{name}.{index}", value) for index, value in enumerate(values)]
+
+
+class _BodyItem(BaseModel):
+    """An object inside a request body: camelCase keys, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=to_camel)
+
+
+class InviteResource(_BodyItem):
+    id: NonEmpty
+    type: ResourceType
+
+
+class InviteLabel(_BodyItem):
+    key: NonEmpty
+    value: NonEmpty
+    description: str | None = None
+
+
+class InvitePermission(_BodyItem):
+    role_id: str = role_id_input("The id of the role to grant (see the Select Role picklist).")
+    resources: list[InviteResource] | None = None
+    labels: list[InviteLabel] | None = None
+
+
+class Invite(_BodyItem):
+    email: Email
+    permissions: list[InvitePermission] | None = None
+
+
+INVITES_EXAMPLE = [
+    {
+        "email": "new.analyst@example.com",
+        "permissions": [{"roleId": DEMO_ROLE, "resources": [{"id": DEMO_WORKSPACE, "type": "WORKSPACE"}]}],
+    }
+]
+
+
+class UserRef(SegmentInputs):
+    user_id: PathId = user_id("The id of the user to return.")
+
+
+class CreateInvitesInputs(SegmentInputs):
+    invites: list[Invite] = Input(
+        "Invites",
+        "The people to invite, as a list of objects: `email` (required) and `permissions`, a list of "
+        "`{roleId, resources: [{id, type}], labels: [{key, value, description}]}` where type is one "
+        "of FUNCTION, SOURCE, SPACE, WAREHOUSE, WORKSPACE. The Select Role picklist lists the role ids. "
+        "JSON text is accepted.",
+        example=INVITES_EXAMPLE,
+        min_length=1,
+    )
+
+
+class DeleteUsersInputs(SegmentInputs):
+    user_ids: list[NonEmpty] = Input(
+        "User IDs",
+        "The ids of the users to remove from the workspace (at least one).",
+        example=[DEMO_SECOND_USER],
+        data_source="selectUser",
+        min_length=1,
+    )
+
+
+@action("getUser", label="Get User", description="Returns a user given their id.", example={"userId": DEMO_USER})
+async def get_user(ctx: SegmentContext, inputs: UserRef) -> Any:
+    return await ctx.client.get(path("/users/{userId}", userId=inputs.user_id))
+
+
+@action(
+    "listUsers",
+    label="List Users",
+    description="Returns a list of users with access to the Workspace.",
+    example={"count": 2},
+)
+async def list_users(ctx: SegmentContext, inputs: PageInputs) -> Any:
+    return await list_page(ctx.client, "/users", "users", inputs)
+
+
+@action(
+    "createUserInvites",
+    label="Create User Invites",
+    description="Invites a list of users to join a Workspace.",
+    example={"invites": INVITES_EXAMPLE},
+)
+async def create_user_invites(ctx: SegmentContext, inputs: CreateInvitesInputs) -> Any:
+    invites = [invite.model_dump(by_alias=True, exclude_none=True) for invite in inputs.invites]
+    return await ctx.client.post("/invites", {"invites": invites})
+
+
+@action(
+    "deleteUser",
+    label="Delete Users",
+    description="Removes one or multiple users from the Workspace.",
+    example={"userIds": [DEMO_SECOND_USER]},
+)
+async def delete_users(ctx: SegmentContext, inputs: DeleteUsersInputs) -> Any:
+    """DELETE /users?userIds.0=a&userIds.1=b.
+
+    The array form is the Go SDK's; ENDPOINTS.md calls every form unverified against the live API
+    (see `array_query`). userIds is required with at least one id (the seed's was optional, D15).
+    """
+    return await ctx.client.delete("/users", array_query("userIds", inputs.user_ids))
