@@ -29,7 +29,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
@@ -80,22 +79,29 @@ class Headers(dict[str, str]):
 
 @dataclass
 class RecordedRequest:
-    """One request as received. ``json`` is the parsed body, or ``None`` when absent/invalid."""
+    """One request as received.
+
+    ``path`` is percent-decoded (``raw_path`` is not: it shows whether an id's ``/`` was encoded);
+    ``query`` is decoded, in order, repeated keys kept; ``json`` is the parsed body, or ``None``
+    when there is no body or it is not JSON.
+    """
 
     method: str
     path: str
     query: list[tuple[str, str]]
     headers: Headers
     body: bytes = b""
+    json: Any = None
+    raw_path: str = ""
 
-    @cached_property
-    def json(self) -> Any:
-        if not self.body:
-            return None
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return None
+
+def _parse_json(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
 
 
 def cursor_for(offset: int) -> str:
@@ -339,7 +345,15 @@ class Api:
         path = request.path
         if self.record_requests:
             self.requests.append(
-                RecordedRequest(method, path, list(request.query.items()), Headers(request.headers.items()), body)
+                RecordedRequest(
+                    method,
+                    path,
+                    list(request.query.items()),
+                    Headers(request.headers.items()),
+                    body,
+                    _parse_json(body),
+                    request.rel_url.raw_path,
+                )
             )
         if self.faults.faults:
             fault = self.faults.take(method, path)

@@ -33,7 +33,8 @@ class Emulator:
         api_keys: Iterable[str] = (DEMO_API_KEY,),
         record_requests: bool = True,
     ) -> None:
-        keys = tuple(api_keys)
+        # A lone string would otherwise become one key per character.
+        keys = (api_keys,) if isinstance(api_keys, str) else tuple(api_keys)
         if not keys:
             raise ValueError("api_keys must name at least one accepted token")
         self.seed = seed

@@ -33,3 +33,10 @@ async def test_recording_can_be_switched_off(api: Client, emu: Emulator) -> None
     emu.api.record_requests = False
     await api.get("/")
     assert emu.requests == []
+
+
+async def test_raw_path_keeps_the_encoding(api: Client, emu: Emulator) -> None:
+    await api.get("/sources/a%2Fb")
+    (recorded,) = emu.requests
+    assert recorded.path == "/sources/a/b"
+    assert recorded.raw_path == "/sources/a%2Fb"

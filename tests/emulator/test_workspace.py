@@ -6,6 +6,7 @@ import re
 import time
 
 import aiohttp
+import pytest
 
 from component.emulator import (
     DEMO_API_KEY,
@@ -153,3 +154,9 @@ async def test_emulator_as_context_manager(session: aiohttp.ClientSession) -> No
         headers = {"Authorization": f"Bearer {DEMO_API_KEY}"}
         async with session.get(emu.url + "/", headers=headers) as r:
             assert r.status == 200
+
+
+def test_api_keys_as_a_single_string() -> None:
+    assert Emulator(api_keys="solo").api_keys == ("solo",)
+    with pytest.raises(ValueError):
+        Emulator(api_keys=())
