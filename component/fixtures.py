@@ -11,6 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+#: The time new emulator records carry in example payloads, so that they never change.
+FROZEN_TIME = "2026-01-01T00:00:00.000Z"
+
 
 async def example_payload(key: str) -> Any:
     from component import segment
@@ -18,6 +21,7 @@ async def example_payload(key: str) -> Any:
 
     handler = segment.component.get(key)
     async with running_emulator(rate_limits=False) as emulator:
+        emulator.state.clock = lambda: FROZEN_TIME
         connection = {"apiKey": DEMO_API_KEY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
         try:
             return await segment.invoke(key, dict(handler.example), connection=connection)

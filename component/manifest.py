@@ -2,9 +2,10 @@
 
 `manifest.json` (top level) describes the component for hosts: its connection and, for every
 handler, key, label, description, input JSON Schema and example payload file. The handler index
-(`component/handlers.json`: key, kind and label) lets `segment-component list` answer without
-importing the registry. `segment-component manifest --write` regenerates both; `--check` (and a
-test) fails when either is stale.
+(`component/handlers.json`: key, kind, label and declaring module) lets `segment-component list`
+answer without importing the registry, and `invoke` import only the module it needs.
+`segment-component manifest --write` regenerates both; `--check` (and a test) fails when either
+is stale.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def render() -> str:
 def handler_index() -> list[dict[str, str]]:
     from component import segment
 
-    return [{"key": h.key, "kind": h.kind, "label": h.label}
+    return [{"key": h.key, "kind": h.kind, "label": h.label, "module": h.func.__module__}
             for h in sorted(segment.component.all(), key=lambda h: (h.kind, h.key))]
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,6 +100,8 @@ class Workspace:
         self._sensitive: dict[str, frozenset[str]] = {}
         # The user the token belongs to: functions record it as createdBy.
         self.token_user_id: str | None = None
+        # Timestamps of new records; example payloads freeze it so that they are the same every run.
+        self.clock: Callable[[], str] = now_iso
 
     # ----------------------------------------------------------------------------- catalogs
     def add_source_metadata(self, entry: Record) -> Record:
@@ -429,7 +431,7 @@ class Workspace:
         record: Record = {
             "id": function_id,
             "resourceType": resource_type,
-            "createdAt": created_at or now_iso(),
+            "createdAt": created_at or self.clock(),
             "createdBy": self.token_user_id or "",
             "code": code,
             "deployedAt": None,
@@ -528,6 +530,6 @@ class Workspace:
         return record
 
     def invite(self, email: str, permissions: list[Record]) -> Record:
-        record: Record = {"email": email, "permissions": permissions, "createdAt": now_iso()}
+        record: Record = {"email": email, "permissions": permissions, "createdAt": self.clock()}
         self.invites[email] = record
         return record

@@ -1,9 +1,10 @@
-"""One module per resource; importing this package imports them all, which declares every action."""
+"""One module per resource. `component.segment.load_handlers()` imports them: all of them, or
+only the one that declares the handler being invoked (the CLI's start-up stays short)."""
 
 from __future__ import annotations
 
-import importlib
 import pkgutil
 
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+
+def module_names() -> list[str]:
+    return [f"{__name__}.{module.name}" for module in pkgutil.iter_modules(__path__)]
