@@ -103,12 +103,12 @@ async def test_warehouse_cycle(emulator: Emulator, conn: dict[str, Any]) -> None
     stored = emulator.state.warehouses[warehouse_id]
     assert (stored["name"], stored["enabled"], stored["settings"]) == ("Events v2", True, new_settings)
 
-    # Only what is given changes: enabled alone leaves the name as it is.
-    await run("updateWarehouse", {"warehouseId": warehouse_id, "enabled": False}, conn)
+    # Only what is given changes: no name given leaves the name as it is.
+    await run("updateWarehouse", {"warehouseId": warehouse_id, "enabled": False, "settings": new_settings}, conn)
     stored = emulator.state.warehouses[warehouse_id]
     assert (stored["name"], stored["enabled"]) == ("Events v2", False)
     patch = [r for r in emulator.requests if r.method == "PATCH"][-1]
-    assert patch.json == {"enabled": False, "settings": {}}
+    assert patch.json == {"enabled": False, "settings": new_settings}
 
     deleted = await run("deleteWarehouse", {"warehouseId": warehouse_id}, conn)
     assert deleted == {"data": {"status": "SUCCESS"}}
@@ -222,8 +222,9 @@ async def test_D18_create_warehouse_metadata_id_is_a_warehouse_type(emulator: Em
 @pytest.mark.parametrize("key", ["getWarehouse", "updateWarehouse", "deleteWarehouse",
                                  "listConnectedSourcesFromWarehouse"])
 async def test_missing_warehouse_is_not_found(key: str, emulator: Emulator, conn: dict[str, Any]) -> None:
+    extra = {"settings": {}} if key == "updateWarehouse" else {}
     with pytest.raises(NotFound) as caught:
-        await run(key, {"warehouseId": "no-such-warehouse"}, conn)
+        await run(key, {"warehouseId": "no-such-warehouse", **extra}, conn)
     assert caught.value.status == 404
 
 

@@ -32,12 +32,13 @@ CASES = [
     Case("createWarehouse", {"metadataId": PG, "settings": '{"port": 5432}', "enabled": "true",
                              "disconnectAllSources": "false"}, "POST", "/warehouses",
          body={"metadataId": PG, "settings": {"port": 5432}, "enabled": True, "disconnectAllSources": False}),
-    # settings is required by the 73.2.0 model: {} is sent when none is given.
-    Case("updateWarehouse", {"warehouseId": WAREHOUSE}, "PATCH", f"/warehouses/{WAREHOUSE}", body={"settings": {}}),
-    Case("updateWarehouse", {"warehouseId": WAREHOUSE, "name": "WH"}, "PATCH", f"/warehouses/{WAREHOUSE}",
-         body={"name": "WH", "settings": {}}),
-    Case("updateWarehouse", {"warehouseId": WAREHOUSE, "enabled": False}, "PATCH", f"/warehouses/{WAREHOUSE}",
-         body={"enabled": False, "settings": {}}),
+    # settings is required by the 73.2.0 model, so it is a required input (never a silent {}).
+    Case("updateWarehouse", {"warehouseId": WAREHOUSE, "settings": SETTINGS}, "PATCH", f"/warehouses/{WAREHOUSE}",
+         body={"settings": SETTINGS}),
+    Case("updateWarehouse", {"warehouseId": WAREHOUSE, "name": "WH", "settings": {}}, "PATCH",
+         f"/warehouses/{WAREHOUSE}", body={"name": "WH", "settings": {}}),
+    Case("updateWarehouse", {"warehouseId": WAREHOUSE, "enabled": False, "settings": SETTINGS}, "PATCH",
+         f"/warehouses/{WAREHOUSE}", body={"enabled": False, "settings": SETTINGS}),
     Case("updateWarehouse", {"warehouseId": WAREHOUSE, "name": "WH", "enabled": "true", "settings": SETTINGS},
          "PATCH", f"/warehouses/{WAREHOUSE}", body={"name": "WH", "enabled": True, "settings": SETTINGS}),
     Case("deleteWarehouse", {"warehouseId": WAREHOUSE}, "DELETE", f"/warehouses/{WAREHOUSE}"),
@@ -104,7 +105,7 @@ def test_D14_update_warehouse_settings_is_a_json_object() -> None:
         prop = segment.actions[key].spec.schema["properties"]["settings"]
         assert prop["type"] == "object", key
         assert "x-secret" not in prop and "writeOnly" not in prop, key
-    assert "settings" not in segment.actions["updateWarehouse"].spec.schema.get("required", [])
+    assert "settings" in segment.actions["updateWarehouse"].spec.schema["required"]
     assert "settings" in segment.actions["createWarehouse"].spec.schema["required"]
 
 

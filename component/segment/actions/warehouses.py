@@ -77,7 +77,12 @@ class CreateWarehouseInputs(SegmentInputs):
 class UpdateWarehouseInputs(WarehouseRef):
     name: str | None = Input("Name", "A new display name for the Warehouse.", default=None, example=NAME_EXAMPLE)
     enabled: bool | None = enabled_input("Warehouse", verb="receive data")
-    settings: dict[str, Any] | None = settings_input("Warehouse", example=SETTINGS_EXAMPLE)
+    settings: dict[str, Any] = Input(
+        "Settings",
+        "The Warehouse's complete settings as a JSON object (connection details included). The API "
+        "requires them on every update; see the Warehouses catalog for the options.",
+        example=SETTINGS_EXAMPLE,
+    )
 
 
 @action("getWarehouse", label="Get Warehouse", description="Returns a Warehouse by its id.", example=WAREHOUSE_REF)
@@ -114,20 +119,21 @@ async def create_warehouse(ctx: SegmentContext, inputs: CreateWarehouseInputs) -
     "updateWarehouse",
     label="Update Warehouse",
     description=(
-        "Updates an existing Warehouse. Only the inputs given are changed; when no settings are given, "
-        "an empty settings object is sent, as the API requires one."
+        "Updates an existing Warehouse: its settings (required by the API), and its name and enabled "
+        "state when given."
     ),
     example={**WAREHOUSE_REF, "name": NAME_EXAMPLE, "enabled": True, "settings": SETTINGS_EXAMPLE},
 )
 async def update_warehouse(ctx: SegmentContext, inputs: UpdateWarehouseInputs) -> Any:
-    """A partial update, except for `settings`, which is always sent.
+    """`name` and `enabled` only when given; `settings` always, and never made up.
 
-    The 73.2.0 model of the body (UpdateWarehouseV1Input) requires `settings` although 32.0.5 did
-    not; when the user gives none, `{}` is sent to satisfy that validation. Whether the API then
-    keeps the stored settings or replaces them with `{}` is not documented; the emulator replaces
-    them, so there a name-only update clears the settings.
+    The 73.2.0 model of the body (UpdateWarehouseV1Input) requires `settings`. Sending `{}` on the
+    user's behalf would satisfy it, but nothing documents whether the API then keeps the stored
+    settings or replaces them (the emulator replaces them), and a replaced password would cut the
+    warehouse off. Resending what GET returns is no better: the password comes back censored. So
+    the input is required, as the API's own model is.
     """
-    body = {**inputs.given("name", "enabled"), "settings": inputs.settings if inputs.settings is not None else {}}
+    body = inputs.given("name", "enabled", "settings")
     return await ctx.client.patch(path("/warehouses/{warehouseId}", warehouseId=inputs.warehouse_id), body)
 
 
