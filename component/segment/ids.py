@@ -16,6 +16,7 @@ from component.segment.urls import check_segment
 PathId = Annotated[str, AfterValidator(check_segment)]
 
 # Ids of the emulator's demo workspace (component/emulator/demo.py), used as examples.
+DEMO_WORKSPACE = "9aQ1Lj62S4bomZKLF4DPqW"
 DEMO_SOURCE = "kjU72LCJexvrqL7G4TMHHN"
 DEMO_DESTINATION = "fP7qoQw2HTWt9WdMr718gn"
 DEMO_SUBSCRIPTION = "iUyx2UdPSvp4uJtYAhjTup"
@@ -27,6 +28,7 @@ DEMO_WAREHOUSE = "WHxy7bqXaGCpo4TZDW2LMe"
 DEMO_FUNCTION = "sfnc_wXzcDGFR3KmjLDrtSawNHf"
 DEMO_TRANSFORMATION = "pHrD51Ds35Zjfka84yXQE6"
 DEMO_USER = "u7Ruh3KrmSqF1VGqJ5aYQn"
+DEMO_SECOND_USER = "9ZINnu5gDdo44xB9eak0fH"
 DEMO_ROLE = "1xPyHMkA9ZvEJy9KrwVNZ5ZWSEP"
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
 from component.framework.inputs import Input, InputModel, PicklistInputModel
 from component.segment.urls import DEFAULT_REGION, REGION_ALIASES, REGION_LABELS
 
@@ -21,6 +24,15 @@ REGION_HELP = (
 
 def region_input() -> Any:
     return Input("Region", REGION_HELP, default=DEFAULT_REGION, choices=REGION_LABELS, aliases=REGION_ALIASES)
+
+
+class BodyItem(BaseModel):
+    """An object inside an input that goes into a request body (an invite, a property rename):
+    camelCase keys, no unknown keys. Built on first use, like the input models."""
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, frozen=True, alias_generator=to_camel, defer_build=True
+    )
 
 
 class SegmentInputs(InputModel):

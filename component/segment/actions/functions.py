@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
-
 from component.framework.inputs import Input
 from component.segment.connection import SegmentContext
 from component.segment.definition import action
 from component.segment.ids import DEMO_FUNCTION, PathId, function_id
-from component.segment.inputs import PageInputs, SegmentInputs
+from component.segment.inputs import BodyItem, PageInputs, SegmentInputs
 from component.segment.listing import list_page
 from component.segment.urls import path
 
@@ -53,13 +50,7 @@ SETTINGS_HELP = (
 )
 
 
-class _BodyItem(BaseModel):
-    """An object inside a request body: camelCase keys, no unknown keys."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=to_camel)
-
-
-class FunctionSetting(_BodyItem):
+class FunctionSetting(BodyItem):
     name: str = Input("Name", "The key the code reads the setting under (settings.<name>).", min_length=1)
     label: str = Input("Label", "The setting's name as the Segment app shows it.", min_length=1)
     description: str = Input("Description", "What the setting is for, as the Segment app shows it.")

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -34,7 +33,7 @@ from component.segment.ids import (
     source_id,
     transformation_id,
 )
-from component.segment.inputs import PageInputs, SegmentInputs
+from component.segment.inputs import BodyItem, PageInputs, SegmentInputs
 from component.segment.listing import list_page
 from component.segment.urls import path
 
@@ -47,18 +46,12 @@ ALLOW_EXAMPLE = ["properties.revenue", "properties.currency"]
 HASH_EXAMPLE = {"algorithm": "SHA-256", "paths": ["properties.email"], "encoding": "HEX"}
 
 
-class _BodyItem(BaseModel):
-    """An object inside a request body: camelCase keys, no unknown keys."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=to_camel)
-
-
-class PropertyRename(_BodyItem):
+class PropertyRename(BodyItem):
     old_name: str = Input("Old Name", "The property's current name.", min_length=1)
     new_name: str = Input("New Name", "The name to give it.", min_length=1)
 
 
-class PropertyValueTransformation(_BodyItem):
+class PropertyValueTransformation(BodyItem):
     property_paths: list[str] = Input(
         "Property Paths", "The paths of the properties to set (for example properties.plan), at most 10.",
         min_length=1,
@@ -66,12 +59,12 @@ class PropertyValueTransformation(_BodyItem):
     property_value: str = Input("Property Value", "The value to give them.")
 
 
-class FqlDefinedProperty(_BodyItem):
+class FqlDefinedProperty(BodyItem):
     fql: str = Input("FQL", "The FQL expression that computes the property's value.", min_length=1)
     property_name: str = Input("Property Name", "The name of the new property.", min_length=1)
 
 
-class HashPropertiesConfiguration(_BodyItem):
+class HashPropertiesConfiguration(BodyItem):
     algorithm: str = Input("Algorithm", "The name of the hash algorithm to use.", min_length=1)
     paths: list[str] = Input("Paths", "The paths of the properties to hash.", min_length=1)
     key: str | None = Input("Key", "A key to hash with. Leave empty for none.", default=None, secret=True)

@@ -5,21 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic import StringConstraints
 
 from component.framework.inputs import Input
 from component.segment.connection import SegmentContext
 from component.segment.definition import action
-from component.segment.ids import DEMO_ROLE, DEMO_USER, PathId, user_id
+from component.segment.ids import DEMO_ROLE, DEMO_SECOND_USER, DEMO_USER, DEMO_WORKSPACE, PathId, user_id
 from component.segment.ids import role_id as role_id_input
-from component.segment.inputs import PageInputs, SegmentInputs
+from component.segment.inputs import BodyItem, PageInputs, SegmentInputs
 from component.segment.listing import list_page
 from component.segment.urls import path
-
-# The emulator's demo workspace and its second user (Grace Hopper): example values only.
-DEMO_WORKSPACE = "9aQ1Lj62S4bomZKLF4DPqW"
-DEMO_SECOND_USER = "9ZINnu5gDdo44xB9eak0fH"
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 # Deliberately loose (one @, a dot in the domain): the API is the judge of deliverability.
@@ -39,30 +34,24 @@ def array_query(name: str, values: Iterable[str]) -> list[tuple[str, str]]:
     return [(f"{name}.{index}", value) for index, value in enumerate(values)]
 
 
-class _BodyItem(BaseModel):
-    """An object inside a request body: camelCase keys, no unknown keys."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=to_camel)
-
-
-class InviteResource(_BodyItem):
+class InviteResource(BodyItem):
     id: NonEmpty
     type: ResourceType
 
 
-class InviteLabel(_BodyItem):
+class InviteLabel(BodyItem):
     key: NonEmpty
     value: NonEmpty
     description: str | None = None
 
 
-class InvitePermission(_BodyItem):
+class InvitePermission(BodyItem):
     role_id: str = role_id_input("The id of the role to grant (see the Select Role picklist).")
     resources: list[InviteResource] | None = None
     labels: list[InviteLabel] | None = None
 
 
-class Invite(_BodyItem):
+class Invite(BodyItem):
     email: Email
     permissions: list[InvitePermission] | None = None
 
