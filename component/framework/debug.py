@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 import tracemalloc
-from collections import Counter
 from dataclasses import dataclass, field
 
 logger = logging.getLogger("component")
@@ -25,14 +24,20 @@ class _SecretRegistry:
     """
 
     def __init__(self) -> None:
-        self._counts: Counter[str] = Counter()
+        self._counts: dict[str, int] = {}
 
     def add(self, *secrets: str) -> None:
-        self._counts.update(secret for secret in secrets if secret)
+        for secret in secrets:
+            if secret:
+                self._counts[secret] = self._counts.get(secret, 0) + 1
 
     def discard(self, *secrets: str) -> None:
-        self._counts.subtract(secret for secret in secrets if secret)
-        self._counts += Counter()  # drops the ones no invocation holds any more
+        for secret in secrets:
+            count = self._counts.get(secret, 0) - 1
+            if count > 0:
+                self._counts[secret] = count
+            else:
+                self._counts.pop(secret, None)
 
     def redact(self, text: str) -> str:
         for secret in self._counts:

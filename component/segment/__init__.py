@@ -33,6 +33,7 @@ INDEX_PATH = Path(__file__).resolve().parent.parent / "handlers.json"
 _all_loaded = False
 
 
+@cache
 def _component() -> Component:
     from component.segment.definition import segment as the_component
 
