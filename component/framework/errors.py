@@ -41,3 +41,8 @@ class InputError(ComponentError, ValueError):
     @classmethod
     def single(cls, field: str, reason: str, *, handler: str | None = None) -> InputError:
         return cls([FieldError(field, reason)], handler=handler)
+
+
+class InternalError(ComponentError):
+    """A handler failed in a way it should not (a bug): the message names the handler and the
+    exception's type, never its text (which could quote a secret)."""

@@ -18,6 +18,7 @@ the value (it may be a secret).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from functools import cached_property
@@ -152,7 +153,7 @@ def build_schema(model: type[InputModel]) -> dict[str, Any]:
     return {"$schema": JSON_SCHEMA_DIALECT, **schema}
 
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?\d{1,19}$")
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
 
@@ -190,12 +191,61 @@ def _coerce_value(value: Any, prop: Mapping[str, Any]) -> Any:
     if types & {"object", "array"} and text[:1] in "{[":
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
             return value
     if "array" in types and "string" not in types:
         # A list of plain words typed into a text box: "a, b" or one per line.
         return [part.strip() for part in re.split(r"[,\n]", text) if part.strip()]
     return value
+
+
+#: Limits on what one input may hold, whatever its schema says: beyond them a value is refused as
+#: input instead of failing later (a recursion error while encoding, a request line no server reads).
+MAX_DEPTH = 32
+"""Levels of objects and lists inside one input."""
+MAX_TEXT = 1_048_576
+"""Characters in one string (or object key) of an input."""
+MAX_INTEGER = 2**63
+"""Integers beyond this (either sign) are refused: no API field holds them, and beyond 4,300 digits
+Python refuses to even encode them."""
+
+
+def json_problem(value: Any) -> tuple[tuple[Any, ...], str] | None:
+    """Where and why `value` is not plain JSON data within the limits, or None when it is.
+
+    Hosts send JSON; a Python caller can pass anything (a set, bytes, an object, NaN, a structure
+    nested 10,000 deep). Those would otherwise escape later as TypeError, ValueError or
+    RecursionError while the request body is encoded. The walk is iterative, so depth costs no stack.
+    """
+    stack: list[tuple[tuple[Any, ...], Any, int]] = [((), value, 0)]
+    while stack:
+        where, item, depth = stack.pop()
+        if item is None or isinstance(item, bool):
+            continue
+        if isinstance(item, str):
+            if len(item) > MAX_TEXT:
+                return where, f"must be at most {MAX_TEXT} characters long"
+        elif isinstance(item, int):
+            if not -MAX_INTEGER <= item <= MAX_INTEGER:
+                return where, "is too large a number"
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return where, "must be a finite number"
+        elif isinstance(item, Mapping | list | tuple):
+            if depth >= MAX_DEPTH:
+                return where, f"must not be nested more than {MAX_DEPTH} levels deep"
+            if isinstance(item, Mapping):
+                for key, child in item.items():
+                    if not isinstance(key, str):
+                        return where, "must have text keys only"
+                    if len(key) > MAX_TEXT:
+                        return where, f"must have keys of at most {MAX_TEXT} characters"
+                    stack.append(((*where, key), child, depth + 1))
+            else:
+                stack.extend(((*where, index), child, depth + 1) for index, child in enumerate(item))
+        else:
+            return where, "must be JSON data (text, numbers, true/false, lists and objects)"
+    return None
 
 
 _TYPE_WORDS = {
@@ -316,6 +366,12 @@ class InputSpec:
         schema's terms; the model's own validators (path safety, cross-field rules) add theirs.
         """
         values = self.coerce(raw)
+        not_json = _not_json(values)
+        if not_json:
+            # Name the other bad fields too; the refused values are left out of that check.
+            clean = {key: value for key, value in values.items() if key not in not_json}
+            others = [error for error in self.field_errors(clean) if error.field not in not_json]
+            raise error_type(sorted([*not_json.values(), *others], key=lambda e: e.field), handler=handler)
         try:
             return self.model.model_validate(values)
         except ValidationError as exc:
@@ -327,6 +383,20 @@ class InputSpec:
         if not errors:  # refused for a reason the schema cannot express: say it in pydantic's words
             errors = _pydantic_errors(model_errors, only_custom=False)
         raise error_type(errors, handler=handler)
+
+
+def _not_json(values: Mapping[Any, Any]) -> dict[Any, FieldError]:
+    """By input key, the error of each input that is not plain JSON data within the limits."""
+    errors: dict[Any, FieldError] = {}
+    for key, value in values.items():
+        if not isinstance(key, str):
+            errors[key] = FieldError(f"({type(key).__name__} key)", "is not an input of this handler: keys are text")
+            continue
+        problem = json_problem(value)
+        if problem is not None:
+            where, reason = problem
+            errors[key] = FieldError(_json_path((key, *where)), reason)
+    return errors
 
 
 def _pydantic_errors(errors: Iterable[Any], *, only_custom: bool) -> list[FieldError]:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from component.framework.debug import Trace, secrets
-from component.framework.errors import FieldError, InputError
+from component.framework.errors import ComponentError, FieldError, InputError, InternalError
 from component.framework.inputs import InputModel
 from component.framework.registry import Choice, ComponentInfo, Connection, Handler, Registry
 
@@ -54,8 +54,10 @@ class Component(Registry):
         open_context: ContextOpener,
         close: Callable[[], Awaitable[None]],
         input_error: type[InputError] = InputError,
+        internal_error: type[InternalError] = InternalError,
     ) -> None:
         super().__init__(input_error)
+        self.internal_error = internal_error
         self.info = info
         self.connection = connection
         self._open_context = open_context
@@ -65,10 +67,12 @@ class Component(Registry):
     def parse_connection(self, raw: Mapping[str, Any] | None) -> InputModel:
         """The validated connection. A host passes the same connection on every call: the parsed
         model of the last few is kept, so only a new connection pays for validation."""
+        if raw is not None and not isinstance(raw, Mapping):
+            raise self.input_error.single("connection", "must be an object (apiKey, subdomain, ...)")
         try:
             key: Any = tuple(sorted((raw or {}).items()))
             cached = self._connections.get(key)
-        except TypeError:  # an unhashable value: validate it (and refuse it) the long way
+        except TypeError:  # an unhashable value or mixed key types: validate it (and refuse it) the long way
             key, cached = None, None
         if cached is not None:
             return cached
@@ -87,6 +91,8 @@ class Component(Registry):
     def _parse(
         self, handler: Handler, inputs: Mapping[str, Any] | None, connection: Mapping[str, Any] | None
     ) -> tuple[InputModel, InputModel]:
+        if inputs is not None and not isinstance(inputs, Mapping):
+            raise self.input_error.single("(inputs)", "must be an object of input keys and values", handler=handler.key)
         raw = dict(inputs or {})
         # Hosts may pass the connection among the inputs, under the key the manifest names.
         embedded = raw.pop(handler.connection_input, None)
@@ -130,13 +136,32 @@ class Component(Registry):
         try:
             async with self._open_context(conn, params, trace, **options) as ctx:
                 result = await handler.func(ctx, params)
+            if handler.kind == "action":
+                wrapped = {"data": result}
+            else:
+                wrapped = {"result": _picklist(result, getattr(params, "search", None))}
             outcome = "ok"
+        except ComponentError:
+            raise
+        except Exception as exc:  # only the component's own errors leave invoke()
+            raise self._unexpected(handler.key, exc, trace.calls) from None
         finally:
             trace.finish(outcome)
             secrets.discard(*held)
-        if handler.kind == "action":
-            return {"data": result}
-        return {"result": _picklist(result, getattr(params, "search", None))}
+        return wrapped
+
+    def _unexpected(self, key: str, exc: Exception, calls: int) -> ComponentError:
+        """The typed error for an exception a handler let through. A ValueError before any HTTP
+        call means an input the model accepted could not be turned into a request; anything else
+        is a bug. Neither quotes the exception's text: it could hold a secret."""
+        kind = type(exc).__name__
+        if calls == 0 and isinstance(exc, ValueError):
+            return self.input_error.single(
+                "(inputs)", f"could not be turned into a request ({kind}): check for line breaks or "
+                "control characters in names, keys and file names", handler=key,
+            )
+        return self.internal_error(f"{key} failed unexpectedly ({kind}) after {calls} HTTP call"
+                                   f"{'' if calls == 1 else 's'}; this is a bug in the component")
 
     async def test_connection(
         self, connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any
@@ -151,6 +176,10 @@ class Component(Registry):
         try:
             async with self._open_context(conn, None, trace, **options) as ctx:
                 return await self.connection.test(ctx, conn)
+        except ComponentError:
+            raise
+        except Exception as exc:  # only the component's own errors leave the test
+            raise self._unexpected("connection test", exc, trace.calls) from None
         finally:
             trace.finish("done")
             secrets.discard(*held)

@@ -6,7 +6,7 @@ from component.framework.registry import ComponentInfo
 from component.framework.runtime import Component
 from component.segment.client import pool
 from component.segment.connection import connection, open_context
-from component.segment.errors import InputError
+from component.segment.errors import InputError, InternalError
 
 segment = Component(
     ComponentInfo(
@@ -28,6 +28,7 @@ segment = Component(
     open_context=open_context,
     close=pool.aclose,
     input_error=InputError,
+    internal_error=InternalError,
 )
 
 action = segment.action

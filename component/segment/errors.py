@@ -12,6 +12,7 @@
         ServerError         5xx
         MalformedResponse   a success whose body is not the JSON it should be
       TransportError        no answer: connection refused or dropped, timeout
+      InternalError         a handler failed unexpectedly (a bug): handler and exception type only
 
 Messages name the method and path, never a header, a token or a request body.
 """
@@ -22,6 +23,7 @@ from typing import Any
 
 from component.framework.errors import ComponentError
 from component.framework.errors import InputError as _FrameworkInputError
+from component.framework.errors import InternalError as _FrameworkInternalError
 
 
 class SegmentError(ComponentError):
@@ -30,6 +32,11 @@ class SegmentError(ComponentError):
 
 class InputError(SegmentError, _FrameworkInputError):
     """Invalid input; `errors` lists each field and the reason. Raised before any request."""
+
+
+class InternalError(SegmentError, _FrameworkInternalError):
+    """A handler failed in a way it should not (a bug in the component); names the handler and the
+    exception's type only."""
 
 
 class ApiError(SegmentError):
