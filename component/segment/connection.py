@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from component.segment.policy import RetryPolicy
 from component.segment.urls import DEFAULT_REGION, REGION_ALIASES, UnsafeUrl, check_base_url, region_url
 
 BASE_URL_ENV = "SEGMENT_API_BASE_URL"
+TOKEN_CHARS = re.compile(r"^[!-~]+$")
 
 
 class SegmentConnection(InputModel):
@@ -44,6 +46,18 @@ class SegmentConnection(InputModel):
         default=None,
         alias="baseUrl",
     )
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _header_safe_token(cls, value: Any) -> Any:
+        """A token travels in the Authorization header: a pasted line break or stray character
+        would make the request unsendable (and an error about it could quote the header)."""
+        if isinstance(value, str):
+            value = value.strip()
+            if value and not TOKEN_CHARS.match(value):
+                raise ValueError("must be printable ASCII without spaces or line breaks (check for a stray "
+                                 "character when pasting it)")
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -14,6 +14,7 @@ configured origin:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import quote, unquote, urlsplit
 
@@ -33,6 +34,8 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _PATH_CHARS = re.compile(r"^[!-~]*$")
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|2e|00|0a|0d|09)", re.IGNORECASE)
 MAX_RAW_PATH = 2048
+MAX_SEGMENT = 1024
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 
 
 class UnsafeUrl(ValueError):
@@ -57,13 +60,35 @@ def check_base_url(url: str) -> str:
         raise UnsafeUrl("must not have a query or fragment")
     if "\\" in text:
         raise UnsafeUrl("must not contain a backslash")
+    try:
+        port = parts.port
+    except ValueError:
+        raise UnsafeUrl("must have a port between 1 and 65535") from None
+    if port == 0:
+        raise UnsafeUrl("must have a port between 1 and 65535")
+    if not _valid_host(parts.hostname):
+        raise UnsafeUrl("must have a valid host name or IP address")
     return text.rstrip("/")
 
 
+def _valid_host(host: str) -> bool:
+    """A DNS name (underscores allowed, as in container names) or an IP address literal."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    name = host[:-1] if host.endswith(".") else host
+    return 0 < len(name) <= 253 and all(_HOST_LABEL.match(label) for label in name.split("."))
+
+
 def check_segment(value: str) -> str:
-    """A value that will fill one path segment: `.` and `..` would climb to another path."""
+    """A value that will fill one path segment: `.` and `..` would climb to another path, and a
+    value longer than MAX_SEGMENT is no id (it would only make a request line no server reads)."""
     if value in ("", ".", ".."):
         raise UnsafeUrl("must not be empty, '.' or '..'")
+    if len(value) > MAX_SEGMENT:
+        raise UnsafeUrl(f"must be at most {MAX_SEGMENT} characters long")
     return value
 
 
@@ -116,7 +141,8 @@ def check_raw_path(raw: str) -> str:
         decoded = unquote(decoded)
     if "\\" in decoded or "//" in decoded or not _PATH_CHARS.match(decoded):
         raise UnsafeUrl("must not contain empty segments, backslashes or control characters")
-    if any(segment in (".", "..") for segment in decoded.split("/")):
+    # "..;x" is ".." to servlet containers (a matrix parameter): refused like ".." itself.
+    if any(segment.split(";", 1)[0] in (".", "..") for segment in decoded.split("/")):
         raise UnsafeUrl("must not contain '.' or '..' segments")
     return text
 
