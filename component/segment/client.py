@@ -18,6 +18,7 @@ import asyncio
 import base64
 import json
 import random
+import re
 import time
 import weakref
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -32,6 +33,7 @@ from component import __version__
 from component.framework.debug import Trace, secrets
 from component.segment.errors import (
     ApiError,
+    InputError,
     MalformedResponse,
     RateLimited,
     SegmentError,
@@ -144,6 +146,34 @@ def _retry_after(headers: Mapping[str, str], error: Mapping[str, Any]) -> float 
     return _seconds_until(reset) if reset else None
 
 
+def _redacted(value: Any) -> Any:
+    """`value` (parsed JSON) with every secret of the running invocations redacted from its text."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return secrets.redact(value)
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    if isinstance(value, dict):
+        return {secrets.redact(str(key)): _redacted(item) for key, item in value.items()}
+    return value
+
+
+# RFC 9110: a header name is a token; a value has no control characters but tab.
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HEADER_VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def check_headers(headers: Mapping[str, str]) -> None:
+    """Refuse, before anything is sent, a header HTTP cannot carry: aiohttp would raise a ValueError
+    (or send a line the server refuses) instead of a typed error."""
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise InputError.single("headers", "a header name must be letters, digits and !#$%&'*+-.^_`|~ only")
+        if not isinstance(value, str) or _HEADER_VALUE_FORBIDDEN.search(value):
+            raise InputError.single("headers", "a header value must be text without control characters")
+
+
 def _first_error(body: Any) -> Mapping[str, Any]:
     if isinstance(body, Mapping):
         errors = body.get("errors")
@@ -164,15 +194,18 @@ def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, 
         message = "the API returned an error without a message" if body is not None else (
             "the API returned a non-JSON error body"
         )
-    message = secrets.redact(message)  # an API that echoes the token must not put it in our errors
-    field_name = first.get("field")
+    # An API (or a proxy) that echoes the token must not put it in our errors: every part of the
+    # answer that the error keeps is redacted, not only the message.
+    message = secrets.redact(message)
+    field_name, kind = first.get("field"), first.get("type")
+    request_id = headers.get("X-Request-Id") or headers.get("X-Amzn-Requestid")
     kwargs: dict[str, Any] = {
         "method": method,
         "path": route,
-        "type": first.get("type") if isinstance(first.get("type"), str) else None,
-        "field": field_name if isinstance(field_name, str) else None,
-        "request_id": headers.get("X-Request-Id") or headers.get("X-Amzn-Requestid"),
-        "data": first.get("data"),
+        "type": secrets.redact(kind) if isinstance(kind, str) else None,
+        "field": secrets.redact(field_name) if isinstance(field_name, str) else None,
+        "request_id": secrets.redact(request_id) if request_id else None,
+        "data": _redacted(first.get("data")),
     }
     cls = error_class(status)
     if cls is RateLimited:
@@ -233,10 +266,15 @@ class SegmentClient:
         """
         policy = policy or self.policy
         method = method.upper()
+        if headers:
+            check_headers(headers)
         send_headers = {"Accept": media_type, **(headers or {})}
         body: bytes | str | aiohttp.FormData | None = data
         if json_body is not None:
-            body = json.dumps(json_body, separators=(",", ":")).encode()
+            try:
+                body = json.dumps(json_body, separators=(",", ":"), allow_nan=False).encode()
+            except (TypeError, ValueError, RecursionError):
+                raise InputError.single("(body)", "is not JSON data") from None
             send_headers["Content-Type"] = media_type
         # Set last: no caller-supplied header may replace the credentials.
         send_headers["Authorization"] = f"Bearer {self.api_key}"
@@ -307,6 +345,10 @@ class SegmentClient:
         except aiohttp.ClientError as exc:
             raise TransportError(
                 f"connection failed ({type(exc).__name__})", method=method, path=route
+            ) from None
+        except (ValueError, TypeError) as exc:  # UnicodeError too: aiohttp refused to build the request
+            raise InputError.single(
+                "(request)", f"could not be sent: HTTP cannot carry one of its values ({type(exc).__name__})"
             ) from None
         finally:
             self.trace.http_call(method, route, status, attempt, (time.perf_counter() - started) * 1000, size)
