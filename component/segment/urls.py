@@ -123,7 +123,10 @@ def check_raw_path(raw: str) -> str:
         raise UnsafeUrl(f"must be at most {MAX_RAW_PATH} characters long")
     if not _PATH_CHARS.match(text):
         raise UnsafeUrl("must be plain ASCII without spaces or control characters (percent-encode them)")
-    if _SCHEME.match(text) or text.startswith("//"):
+    # A scheme, "//host", or "host:port/..." without a leading slash ("[::1]:443/x"): all name a host.
+    if _SCHEME.match(text) or text.startswith("//") or (
+        not text.startswith("/") and ":" in text.partition("?")[0].split("/")[0]
+    ):
         raise UnsafeUrl("must be a path such as /sources, not a URL: the host is set by the connection")
     if "\\" in text:
         raise UnsafeUrl("must not contain a backslash")
@@ -139,6 +142,8 @@ def check_raw_path(raw: str) -> str:
     decoded = route
     for _ in range(3):  # undo nested encodings before looking at the segments
         decoded = unquote(decoded)
+    if "@" in decoded:  # "%40" is refused like "@" itself
+        raise UnsafeUrl("must not contain '@' in the path")
     if "\\" in decoded or "//" in decoded or not _PATH_CHARS.match(decoded):
         raise UnsafeUrl("must not contain empty segments, backslashes or control characters")
     # "..;x" is ".." to servlet containers (a matrix parameter): refused like ".." itself.
