@@ -86,6 +86,11 @@ class SessionPool:
                 headers={"User-Agent": USER_AGENT},
                 raise_for_status=False,
             )
+            # aiohttp silently sends a GET, PUT or DELETE a second time when a kept-alive connection
+            # drops; the retry policy is the one place that decides tries (and the trace counts them),
+            # so a read would otherwise be sent up to twice the budget and `maxRetries: 0` not hold.
+            # There is no public switch; tests/reliability/test_faults.py fails if this stops working.
+            session._retry_connection = False
             keeper = _close_with_loop(session)
             await keeper.__anext__()  # registers it with the loop's async-generator shutdown
             held = _LoopResources(session, keeper)
