@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import traceback
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -26,8 +27,10 @@ from yarl import URL
 
 from component import segment
 from component.framework.registry import Handler
+from component.framework.runtime import Component
 from component.segment import client as client_module
-from component.segment.errors import InputError, SegmentError
+from component.segment.errors import InputError, InternalError, SegmentError
+from component.segment.inputs import SegmentInputs
 from component.segment.policy import RetryPolicy
 from component.segment.urls import REGION_URLS, UnsafeUrl, check_base_url
 from tests.helpers import CONNECTION, sent
@@ -280,3 +283,33 @@ def test_the_hostile_text_covers_what_it_claims() -> None:
     # The strategies rely on these: a change that emptied them would silently weaken every test above.
     assert any("/" in t for t in HOSTILE_TEXT) and ".." in HOSTILE_TEXT and any("\r\n" in t for t in HOSTILE_TEXT)
     assert urlsplit("https://proxy.example.com/segment/api/").path == "/segment/api/"
+
+
+async def test_a_line_break_in_a_form_field_name_is_an_input_error(mock: aioresponses, built: list[str]) -> None:
+    """The multipart builder raises ValueError for it inside the handler; invoke() types it."""
+    with pytest.raises(InputError) as caught:
+        await segment.invoke("rawRequest", {"url": "/upload", "method": "POST", "formData": {"a\r\nX-Evil: 1": "v"}},
+                             connection=CONNECTION)
+    assert caught.value.fields == ("(inputs)",)
+    assert sent(mock) == [] and built == []
+
+
+async def test_a_handler_bug_leaves_invoke_as_an_internal_error_that_quotes_nothing(mock: aioresponses) -> None:
+    """A handler that lets a KeyError through (here: one quoting the token) ends in InternalError,
+    a SegmentError naming the handler and the exception type only. A private Component keeps the
+    registry that the other tests iterate untouched."""
+    real = segment.component
+    private = Component(real.info, real.connection, open_context=real._open_context, close=real._close,
+                        input_error=InputError, internal_error=InternalError)
+
+    @private.action("buggy", label="Buggy", description="Fails after one call.", example={})
+    async def buggy(ctx: Any, inputs: SegmentInputs) -> Any:
+        await ctx.client.get("/sources")
+        raise KeyError(f"no {CONNECTION['apiKey']} here")
+
+    with pytest.raises(InternalError) as caught:
+        await private.invoke("buggy", {}, connection=CONNECTION)
+    assert str(caught.value) == "buggy failed unexpectedly (KeyError) after 1 HTTP call; this is a bug in the component"
+    assert isinstance(caught.value, SegmentError)
+    text = "".join(traceback.format_exception(caught.value)) + repr(vars(caught.value))
+    assert CONNECTION["apiKey"] not in text
