@@ -27,7 +27,6 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import aiohttp
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from component import __version__
 from component.framework.debug import Trace, secrets
@@ -301,6 +300,9 @@ class SegmentClient:
                 raise
             first_failure = exc
         await pause(retry_wait(policy, first_failure, 1))
+        # Imported here: most processes never retry, and tenacity costs ~20 ms to import.
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
         retrying = AsyncRetrying(
             stop=stop_after_attempt(policy.attempts - 1),
             wait=lambda state: retry_wait(
