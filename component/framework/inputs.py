@@ -158,26 +158,30 @@ _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
 
 
-def _schema_types(prop: Mapping[str, Any]) -> set[str]:
+def _schema_types(prop: Mapping[str, Any], defs: Mapping[str, Any]) -> frozenset[str]:
+    """The JSON types a property allows, following `$ref`s into `$defs` (a nested model)."""
+    ref = prop.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return _schema_types(defs.get(ref.removeprefix("#/$defs/"), {}), defs)
     kind = prop.get("type")
     if isinstance(kind, str):
-        return {kind}
+        return frozenset({kind})
     if isinstance(kind, list):
-        return set(kind)
-    types: set[str] = set()
-    for option in prop.get("anyOf", ()):
-        types |= _schema_types(option)
+        return frozenset(kind)
+    types: frozenset[str] = frozenset()
+    for option in (*prop.get("anyOf", ()), *prop.get("oneOf", ())):
+        types |= _schema_types(option, defs)
+    if not types and "const" in prop:
+        return frozenset({"string"} if isinstance(prop["const"], str) else ())
     return types
 
 
-def _coerce_value(value: Any, prop: Mapping[str, Any]) -> Any:
+def _coerce_value(value: Any, types: frozenset[str], aliases: Mapping[str, str] | None) -> Any:
     """Read one form value as its declared type; leave it as is when it cannot be read."""
-    aliases = prop.get("x-aliases")
     if aliases and isinstance(value, str):
         value = aliases.get(value.strip().lower(), value)
     if not isinstance(value, str):
         return value
-    types = _schema_types(prop)
     text = value.strip()
     if "integer" in types and _INTEGER.match(text):
         return int(text)
@@ -307,6 +311,12 @@ class InputSpec:
         return dict(self.schema.get("properties", {}))
 
     @cached_property
+    def _readers(self) -> dict[str, tuple[frozenset[str], Mapping[str, str] | None]]:
+        """Per input key: the JSON types it allows and its accepted aliases, for `coerce`."""
+        defs = self.schema.get("$defs", {})
+        return {key: (_schema_types(prop, defs), prop.get("x-aliases")) for key, prop in self._properties.items()}
+
+    @cached_property
     def _required(self) -> frozenset[str]:
         return frozenset(self.schema.get("required", ()))
 
@@ -324,12 +334,12 @@ class InputSpec:
     def coerce(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Apply the lax rules of form hosts; "" and null mean "not given"."""
         out: dict[str, Any] = {}
-        properties = self._properties
+        readers = self._readers
         for key, value in raw.items():
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            prop = properties.get(key)
-            out[key] = _coerce_value(value, prop) if prop is not None else value
+            reader = readers.get(key)
+            out[key] = _coerce_value(value, *reader) if reader is not None else value
         return out
 
     def field_errors(self, values: Mapping[str, Any]) -> list[FieldError]:

@@ -127,3 +127,23 @@ def test_the_schema_carries_labels_choices_data_sources_and_secrets() -> None:
     assert segment.actions["getSource"].spec.schema["properties"]["sourceId"]["x-dataSource"] == "sources"
     connection = segment.component.connection.spec.schema["properties"]
     assert connection["apiKey"]["writeOnly"] is True and connection["apiKey"]["x-secret"] is True
+
+
+def test_json_text_is_read_for_a_nested_model_input() -> None:
+    from pydantic import BaseModel
+
+    from component.framework.inputs import Input, InputModel, InputSpec
+
+    class Inner(BaseModel):
+        algorithm: str
+
+    class Outer(InputModel):
+        config: Inner | None = Input("Config", "A nested object.", default=None)
+        items: list[Inner] | None = Input("Items", "A list of objects.", default=None)
+
+    spec = InputSpec(Outer)
+    parsed = spec.parse({"config": '{"algorithm": "MD5"}', "items": '[{"algorithm": "SHA"}]'},
+                        handler="t", error_type=InputError)
+    assert isinstance(parsed, Outer)
+    assert parsed.config == Inner(algorithm="MD5")
+    assert parsed.items == [Inner(algorithm="SHA")]

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, GetJsonSchemaHandler
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic import BaseModel
 
 from component.framework.inputs import Input
 from component.segment.connection import SegmentContext
@@ -75,21 +73,7 @@ class HashPropertiesConfiguration(BodyItem):
     )
 
 
-class _TypedObject:
-    """Publish an object input as `type: ["object"]` beside its `$ref`.
-
-    Form hosts send an object as JSON text, and the framework reads text as JSON only where the
-    property declares an object type. Pydantic drops a `type: "object"` sibling of a `$ref` (the
-    referenced schema says the same), so the list form, which it keeps, is used.
-    """
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {**handler(schema), "type": ["object"]}
-
-
-HashInput = Annotated[HashPropertiesConfiguration | None, _TypedObject()]
+HashInput = HashPropertiesConfiguration | None
 
 
 def name_input(*, update: bool) -> Any:
