@@ -21,7 +21,7 @@ import random
 import re
 import time
 import weakref
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -403,6 +403,18 @@ class SegmentClient:
             if isinstance(page, list):
                 items.extend(page)
         return items
+
+
+def array_query(name: str, values: Iterable[str]) -> list[tuple[str, str]]:
+    """An array query parameter in the Go SDK's form: `name.0=a&name.1=b`.
+
+    The spec declares array query parameters `style: deepObject, explode: false`, which is
+    ill-defined for arrays, and the official SDKs disagree (Go `userIds.0=a`, Python
+    `userIds=a&userIds=b`, TypeScript `userIds[0]=a`). ENDPOINTS.md §1 calls every form
+    unverified against the live API; the Go SDK's is the one the official tooling (the Terraform
+    provider) exercises, so it is the one sent. This function is the only place that decides it.
+    """
+    return [(f"{name}.{index}", value) for index, value in enumerate(values)]
 
 
 def page_query(count: int, cursor: str | None) -> list[tuple[str, str]]:

@@ -154,3 +154,15 @@ async def test_form_and_file_data_are_sent_as_multipart() -> None:
                              connection=CONNECTION)
         request = only(mock)
     assert type(request.body).__name__ == "FormData"
+
+
+@pytest.mark.parametrize(("field", "value"), [("formData", {"a\r\nX-Injected: 1": "v"}),
+                                              ("fileData", {'f"; name="x': "c"}),
+                                              ("fileDataFileNames", {"f": "a\nb.txt"})])
+async def test_multipart_names_that_would_corrupt_a_part_header_are_refused(
+    mock: aioresponses, field: str, value: dict[str, str]
+) -> None:
+    with pytest.raises(InputError) as caught:
+        await segment.invoke("rawRequest", {"url": "/upload", "method": "POST", field: value}, connection=CONNECTION)
+    assert caught.value.fields == (field,)
+    assert sent(mock) == []

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, StringConstraints, ValidationInfo, field_validator
 
 from component.framework.inputs import Input
-from component.segment.actions.users import array_query
+from component.segment.client import array_query
 from component.segment.connection import SegmentContext
 from component.segment.definition import action
 from component.segment.ids import DEMO_SOURCE

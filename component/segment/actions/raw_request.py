@@ -11,7 +11,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 import aiohttp
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 from component.framework.inputs import Input
 from component.segment.client import ResponseType
@@ -116,6 +116,19 @@ class RawRequestInputs(SegmentInputs):
                 raise ValueError(f"the {name.strip()} header may not be set: the connection decides it")
             if any(ch in name + header for ch in "\r\n\0") or not name.strip():
                 raise ValueError("header names and values must not contain line breaks")
+        return value
+
+    @field_validator("form_data", "file_data", "file_data_file_names")
+    @classmethod
+    def _plain_part_names(cls, value: dict[str, str] | None, info: ValidationInfo) -> dict[str, str] | None:
+        """Field and file names go into multipart headers: a line break or quote there would
+        corrupt (or forge) a part header."""
+        names = list(value or {})
+        if info.field_name == "file_data_file_names":
+            names += list((value or {}).values())
+        for name in names:
+            if not name.strip() or any(ch in name for ch in '\r\n\0"'):
+                raise ValueError("keys and file names must be non-empty, without line breaks or double quotes")
         return value
 
     @model_validator(mode="after")

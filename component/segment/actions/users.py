@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import StringConstraints
 
 from component.framework.inputs import Input
+from component.segment.client import array_query
 from component.segment.connection import SegmentContext
 from component.segment.definition import action
 from component.segment.ids import DEMO_ROLE, DEMO_SECOND_USER, DEMO_USER, DEMO_WORKSPACE, PathId, user_id
@@ -20,18 +20,6 @@ NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 # Deliberately loose (one @, a dot in the domain): the API is the judge of deliverability.
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 ResourceType = Literal["FUNCTION", "SOURCE", "SPACE", "WAREHOUSE", "WORKSPACE"]
-
-
-def array_query(name: str, values: Iterable[str]) -> list[tuple[str, str]]:
-    """An array query parameter in the Go SDK's form: `name.0=a&name.1=b`.
-
-    The spec declares array query parameters `style: deepObject, explode: false`, which is
-    ill-defined for arrays, and the official SDKs disagree (Go `userIds.0=a`, Python
-    `userIds=a&userIds=b`, TypeScript `userIds[0]=a`). ENDPOINTS.md §1 calls every form
-    unverified against the live API; the Go SDK's is the one the official tooling (the Terraform
-    provider) exercises, so it is the one sent. This function is the only place that decides it.
-    """
-    return [(f"{name}.{index}", value) for index, value in enumerate(values)]
 
 
 class InviteResource(BodyItem):
