@@ -321,6 +321,12 @@ class InputSpec:
         return frozenset(self.schema.get("required", ()))
 
     @cached_property
+    def secret_attributes(self) -> tuple[str, ...]:
+        """The model's attribute names of the secret inputs (what the runtime must keep out of logs)."""
+        return tuple(name for name, info in self.model.model_fields.items()
+                     if (info.alias or name) in self.secret_keys)
+
+    @cached_property
     def secret_keys(self) -> frozenset[str]:
         return frozenset(key for key, prop in self._properties.items() if prop.get("x-secret"))
 

@@ -10,7 +10,6 @@ expect (`{"data": ...}` for an action, `{"result": [...]}` for a picklist).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from pydantic import SecretStr
@@ -20,16 +19,16 @@ from component.framework.errors import ComponentError, FieldError, InputError, I
 from component.framework.inputs import InputModel
 from component.framework.registry import Choice, ComponentInfo, Connection, Handler, Registry
 
-ContextOpener = Callable[..., AbstractAsyncContextManager[Any]]
+#: Makes what a handler receives (for Segment: a client bound to connection, region and trace).
+ContextFactory = Callable[..., Any]
 _CONNECTIONS_KEPT = 32
 
 
-def _secret_values(model: InputModel, keys: frozenset[str]) -> list[str]:
+def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
     values = []
-    for name, info in type(model).model_fields.items():
-        if (info.alias or name) in keys:
-            value = getattr(model, name)
-            values.append(value.get_secret_value() if isinstance(value, SecretStr) else str(value or ""))
+    for name in attributes:
+        value = getattr(model, name)
+        values.append(value.get_secret_value() if isinstance(value, SecretStr) else str(value or ""))
     return values
 
 
@@ -51,7 +50,7 @@ class Component(Registry):
         info: ComponentInfo,
         connection: Connection,
         *,
-        open_context: ContextOpener,
+        make_context: ContextFactory,
         close: Callable[[], Awaitable[None]],
         input_error: type[InputError] = InputError,
         internal_error: type[InternalError] = InternalError,
@@ -60,7 +59,7 @@ class Component(Registry):
         self.internal_error = internal_error
         self.info = info
         self.connection = connection
-        self._open_context = open_context
+        self._make_context = make_context
         self._close = close
         self._connections: dict[Any, InputModel] = {}
 
@@ -128,14 +127,14 @@ class Component(Registry):
         """
         handler = self.get(key)
         params, conn = self._parse(handler, inputs, connection)
-        held = _secret_values(conn, self.connection.spec.secret_keys)
-        held += _secret_values(params, handler.spec.secret_keys)
+        held = _secret_values(conn, self.connection.spec.secret_attributes)
+        if handler.spec.secret_attributes:
+            held += _secret_values(params, handler.spec.secret_attributes)
         secrets.add(*held)
         trace = Trace(handler.key, debug=debug or params.debug)
         outcome = "failed"
         try:
-            async with self._open_context(conn, params, trace, **options) as ctx:
-                result = await handler.func(ctx, params)
+            result = await handler.func(self._make_context(conn, params, trace, **options), params)
             if handler.kind == "action":
                 wrapped = {"data": result}
             else:
@@ -170,12 +169,11 @@ class Component(Registry):
         if self.connection.test is None:
             raise NotImplementedError("this component's connection has no test")
         conn = self.parse_connection(connection)
-        held = _secret_values(conn, self.connection.spec.secret_keys)
+        held = _secret_values(conn, self.connection.spec.secret_attributes)
         secrets.add(*held)
         trace = Trace("connection test", debug=debug)
         try:
-            async with self._open_context(conn, None, trace, **options) as ctx:
-                return await self.connection.test(ctx, conn)
+            return await self.connection.test(self._make_context(conn, None, trace, **options), conn)
         except ComponentError:
             raise
         except Exception as exc:  # only the component's own errors leave the test

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,15 +84,15 @@ class SegmentContext:
     trace: Trace
 
 
-@asynccontextmanager
-async def open_context(
+def make_context(
     connection: InputModel,
     inputs: InputModel | None,
     trace: Trace,
     *,
     retry: RetryPolicy | None = None,
     region: str | None = None,
-) -> AsyncIterator[SegmentContext]:
+) -> SegmentContext:
+    """Bind a client to the connection, region and trace. Nothing to close: sessions are pooled."""
     assert isinstance(connection, SegmentConnection)
     chosen = getattr(inputs, "region", None) or REGION_ALIASES.get(region or "", region) or DEFAULT_REGION
     if chosen not in ("api", "eu1.api"):
@@ -106,7 +104,7 @@ async def open_context(
     )
     if retry is not None:
         client.policy = retry
-    yield SegmentContext(client=client, trace=trace)
+    return SegmentContext(client=client, trace=trace)
 
 
 async def test_connection(ctx: SegmentContext, connection: InputModel) -> dict[str, Any]:

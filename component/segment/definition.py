@@ -5,7 +5,7 @@ from __future__ import annotations
 from component.framework.registry import ComponentInfo
 from component.framework.runtime import Component
 from component.segment.client import pool
-from component.segment.connection import connection, open_context
+from component.segment.connection import connection, make_context
 from component.segment.errors import InputError, InternalError
 
 segment = Component(
@@ -25,7 +25,7 @@ segment = Component(
         },
     ),
     connection,
-    open_context=open_context,
+    make_context=make_context,
     close=pool.aclose,
     input_error=InputError,
     internal_error=InternalError,

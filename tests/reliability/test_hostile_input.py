@@ -286,11 +286,12 @@ def test_the_hostile_text_covers_what_it_claims() -> None:
 
 
 async def test_a_line_break_in_a_form_field_name_is_an_input_error(mock: aioresponses, built: list[str]) -> None:
-    """The multipart builder raises ValueError for it inside the handler; invoke() types it."""
+    """Refused by the raw request's input model, naming the field, before the multipart builder
+    (which would raise a ValueError inside the handler) is reached."""
     with pytest.raises(InputError) as caught:
         await segment.invoke("rawRequest", {"url": "/upload", "method": "POST", "formData": {"a\r\nX-Evil: 1": "v"}},
                              connection=CONNECTION)
-    assert caught.value.fields == ("(inputs)",)
+    assert caught.value.fields == ("formData",)
     assert sent(mock) == [] and built == []
 
 
@@ -299,7 +300,7 @@ async def test_a_handler_bug_leaves_invoke_as_an_internal_error_that_quotes_noth
     a SegmentError naming the handler and the exception type only. A private Component keeps the
     registry that the other tests iterate untouched."""
     real = segment.component
-    private = Component(real.info, real.connection, open_context=real._open_context, close=real._close,
+    private = Component(real.info, real.connection, make_context=real._make_context, close=real._close,
                         input_error=InputError, internal_error=InternalError)
 
     @private.action("buggy", label="Buggy", description="Fails after one call.", example={})
