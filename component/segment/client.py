@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import random
 import re
 import time
@@ -40,7 +41,13 @@ from component.segment.errors import (
     TransportError,
     error_class,
 )
-from component.segment.policy import DEFAULT_MAX_CONCURRENCY, DEFAULT_POLICY, FULL_PAGE, RetryPolicy
+from component.segment.policy import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_POLICY,
+    FULL_PAGE,
+    MAX_CONCURRENCY_ENV,
+    RetryPolicy,
+)
 from component.segment.urls import join
 
 V1 = "application/vnd.segment.v1+json"
@@ -66,11 +73,20 @@ class _LoopResources:
     limits: dict[tuple[str, str], asyncio.Semaphore] = field(default_factory=dict)
 
 
+def _concurrency_from_env() -> int:
+    text = os.environ.get(MAX_CONCURRENCY_ENV, "").strip()
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    return DEFAULT_MAX_CONCURRENCY
+
+
 class SessionPool:
     """One aiohttp session (and per-connection concurrency limits) per running event loop."""
 
-    def __init__(self, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
-        self.max_concurrency = max_concurrency
+    def __init__(self, max_concurrency: int | None = None) -> None:
+        #: Requests in flight at once per connection and event loop; set it before the first call
+        #: (or with $SEGMENT_MAX_CONCURRENCY) to change it.
+        self.max_concurrency = max_concurrency or _concurrency_from_env()
         self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopResources] = (
             weakref.WeakKeyDictionary()
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from component.framework.registry import Choice
@@ -33,6 +33,14 @@ async def choices(
     query: Query = (),
     **options: Any,
 ) -> list[Choice]:
-    """Every item of a list endpoint as a picklist choice (all pages)."""
-    items: Iterable[Any] = await client.collect(route, collection, query=query, **options)
-    return [Choice(str(item[key]), label(item)) for item in items if isinstance(item, dict) and key in item]
+    """Every item of a list endpoint as a picklist choice (all pages).
+
+    Each page is turned into choices as it arrives, so only the choices outlive their page: a
+    picklist over 10,000 sources never holds 10,000 full source objects at once.
+    """
+    out: list[Choice] = []
+    async for data in client.pages(route, query=query, **options):
+        page = data.get(collection)
+        if isinstance(page, list):
+            out += [Choice(str(item[key]), label(item)) for item in page if isinstance(item, dict) and key in item]
+    return out

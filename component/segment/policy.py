@@ -49,6 +49,8 @@ DEFAULT_POLICY = RetryPolicy()
 #: Requests in flight at once per connection (token and base URL) in one event loop. Beyond
 #: this, invocations queue in the client instead of tripping the API's rate limits.
 DEFAULT_MAX_CONCURRENCY = 16
+#: The environment variable that overrides it (a whole number, at least 1).
+MAX_CONCURRENCY_ENV = "SEGMENT_MAX_CONCURRENCY"
 
 #: Page size used when the component itself walks every page (picklists, fetchAll).
 FULL_PAGE = 1000

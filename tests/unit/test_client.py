@@ -312,3 +312,9 @@ async def test_a_non_json_error_body_keeps_its_status(mock: aioresponses) -> Non
     mock.get(f"{US}/sources/abc", status=404, body=b"<html>not here</html>")
     with pytest.raises(NotFound, match="non-JSON error body"):
         await get_source()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("50", 50), ("", 16), ("0", 16), ("many", 16)])
+def test_max_concurrency_from_the_environment(monkeypatch: pytest.MonkeyPatch, value: str, expected: int) -> None:
+    monkeypatch.setenv("SEGMENT_MAX_CONCURRENCY", value)
+    assert client_module.SessionPool().max_concurrency == expected
