@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from component import segment
+from component.segment import client as client_module
 from tests import aioresponses_compat
 
 aioresponses_compat.install()
@@ -16,3 +17,15 @@ aioresponses_compat.install()
 async def _close_sessions() -> AsyncIterator[None]:
     yield
     await segment.aclose()
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record each retry wait instead of sleeping it (the client's `pause` hook)."""
+    recorded: list[float] = []
+
+    async def fake_pause(seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(client_module, "pause", fake_pause)
+    return recorded

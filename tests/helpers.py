@@ -31,14 +31,23 @@ class Sent:
         return list(self.url.query.items())
 
 
+def _body(data: Any) -> Any:
+    """A JSON body parsed; anything else (text, bytes, a form) as it was sent."""
+    if isinstance(data, bytes | str) and data:
+        try:
+            return json.loads(data)
+        except ValueError:
+            return data
+    return data
+
+
 def sent(mock: aioresponses) -> list[Sent]:
     """Every request aioresponses saw, in order."""
     out = []
     for (method, url), calls in mock.requests.items():
         for call in calls:
             data = call.kwargs.get("data")
-            body = json.loads(data) if isinstance(data, bytes | str) and data else data
-            out.append(Sent(method, url, dict(call.kwargs.get("headers") or {}), body))
+            out.append(Sent(method, url, dict(call.kwargs.get("headers") or {}), _body(data)))
     return out
 
 

@@ -8,25 +8,12 @@ from typing import Any
 import pytest
 
 from component.emulator import DEMO_SUBDOMAIN, Emulator, running_emulator
-from component.segment import client as client_module
 from tests.helpers import CANARY
 
 
 @pytest.fixture(autouse=True)
 def _no_base_url_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SEGMENT_API_BASE_URL", raising=False)
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record each retry wait instead of sleeping it (the client's `pause` hook)."""
-    recorded: list[float] = []
-
-    async def fake_pause(seconds: float) -> None:
-        recorded.append(seconds)
-
-    monkeypatch.setattr(client_module, "pause", fake_pause)
-    return recorded
 
 
 @pytest.fixture

@@ -34,18 +34,6 @@ SOURCE_BODY = {"data": {"source": {"id": "abc"}}}
 
 
 @pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the retry waits instead of sleeping."""
-    recorded: list[float] = []
-
-    async def fake_pause(seconds: float) -> None:
-        recorded.append(seconds)
-
-    monkeypatch.setattr(client_module, "pause", fake_pause)
-    return recorded
-
-
-@pytest.fixture
 def mock() -> Any:
     with aioresponses() as m:
         yield m

@@ -9,7 +9,6 @@ import pytest
 from aioresponses import aioresponses
 
 from component import segment
-from component.segment import client as client_module
 from component.segment.errors import InputError, ServerError
 from tests.helpers import CONNECTION, US, only, sent
 
@@ -110,13 +109,7 @@ async def test_data_and_form_data_are_exclusive(mock: aioresponses) -> None:
                                             "formData": {"k": "v"}}, connection=CONNECTION)
 
 
-async def test_own_retry_options(monkeypatch: pytest.MonkeyPatch) -> None:
-    waits: list[float] = []
-
-    async def fake_pause(seconds: float) -> None:
-        waits.append(seconds)
-
-    monkeypatch.setattr(client_module, "pause", fake_pause)
+async def test_own_retry_options(waits: list[float]) -> None:
     with aioresponses() as mock:
         mock.post(f"{US}/x", status=500, payload={"errors": [{"type": "internal", "message": "boom"}]}, repeat=True)
         with pytest.raises(ServerError):

@@ -20,11 +20,8 @@ ERROR_BODY = {"errors": [{"type": "x", "message": f"token {CANARY} is not valid 
 
 
 @pytest.fixture(autouse=True)
-def no_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def fake_pause(seconds: float) -> None:
-        return None
-
-    monkeypatch.setattr(client_module, "pause", fake_pause)
+def no_waits(waits: list[float]) -> None:
+    """Retries happen without sleeping."""
 
 
 def assert_no_canary_in_logs(caplog: pytest.LogCaptureFixture) -> None:
