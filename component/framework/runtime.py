@@ -9,6 +9,7 @@ expect (`{"data": ...}` for an action, `{"result": [...]}` for a picklist).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -33,8 +34,12 @@ def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
 
 
 def _picklist(choices: Any, search: str | None) -> list[dict[str, str]]:
-    """Filter by `search` (label or key, case-insensitive) and sort by label, then key."""
+    """Tell apart choices that share a label (each gets its key added), filter by `search` (label
+    or key, case-insensitive), and sort by label, then key."""
     items: list[Choice] = list(choices)
+    shared = {label for label, count in Counter(c.label for c in items).items() if count > 1}
+    if shared:
+        items = [Choice(c.key, f"{c.label} [{c.key}]") if c.label in shared else c for c in items]
     if search:
         needle = search.casefold()
         items = [c for c in items if needle in c.label.casefold() or needle in c.key.casefold()]

@@ -2,17 +2,17 @@
 
 Each returns Choices; the runtime filters them by `search` and sorts them by label. Labels are
 made so that two items never look the same (a name with its slug or type); where two items still
-share a label (two Destinations both named "Webhooks" of one type), `distinct` adds each one's id.
+share a label (two Destinations both named "Webhooks" of one type), the runtime adds each one's id.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from component.framework.registry import Choice
+from component.segment.actions.functions import FUNCTION_TYPES
 from component.segment.client import V1ALPHA
 from component.segment.connection import SegmentContext
 from component.segment.definition import data_source
@@ -21,16 +21,7 @@ from component.segment.inputs import SegmentPicklistInputs
 from component.segment.listing import choices
 from component.segment.urls import path
 
-#: Every `resourceType` of GET /functions (73.2.0): the API lists one type per call.
-FUNCTION_TYPES = ("DESTINATION", "INSERT_DESTINATION", "INSERT_SOURCE", "INSERT_TRANSFORMATION", "SOURCE")
-
 Label = Callable[[dict[str, Any]], str]
-
-
-def distinct(items: list[Choice]) -> list[Choice]:
-    """The choices, with the key added to every label that more than one choice shares."""
-    shared = {label for label, n in Counter(choice.label for choice in items).items() if n > 1}
-    return [Choice(c.key, f"{c.label} [{c.key}]") if c.label in shared else c for c in items]
 
 
 def _text(value: Any) -> str | None:
@@ -102,7 +93,7 @@ async def sources(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Ch
     description="Every Destination of the workspace, by name and type.",
 )
 async def destination(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return distinct(await choices(ctx.client, "/destinations", "destinations", _destination_label))
+    return await choices(ctx.client, "/destinations", "destinations", _destination_label)
 
 
 @data_source(
@@ -111,7 +102,7 @@ async def destination(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> lis
     description="Every Warehouse of the workspace, by name and type.",
 )
 async def warehouses(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return distinct(await choices(ctx.client, "/warehouses", "warehouses", _warehouse_label))
+    return await choices(ctx.client, "/warehouses", "warehouses", _warehouse_label)
 
 
 @data_source(
@@ -120,7 +111,7 @@ async def warehouses(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list
     description="A picklist of available Destination types from the Segment catalog.",
 )
 async def select_destination_metadata(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return distinct(await choices(ctx.client, "/catalog/destinations", "destinationsCatalog", _field("name")))
+    return await choices(ctx.client, "/catalog/destinations", "destinationsCatalog", _field("name"))
 
 
 @data_source(
@@ -129,7 +120,7 @@ async def select_destination_metadata(ctx: SegmentContext, inputs: SegmentPickli
     description="A picklist of available Source types from the Segment catalog.",
 )
 async def select_source_metadata(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return distinct(await choices(ctx.client, "/catalog/sources", "sourcesCatalog", _field("name")))
+    return await choices(ctx.client, "/catalog/sources", "sourcesCatalog", _field("name"))
 
 
 @data_source(
@@ -138,7 +129,7 @@ async def select_source_metadata(ctx: SegmentContext, inputs: SegmentPicklistInp
     description="A picklist of available Warehouse types from the Segment catalog.",
 )
 async def select_warehouse_metadata(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return distinct(await choices(ctx.client, "/catalog/warehouses", "warehousesCatalog", _field("name")))
+    return await choices(ctx.client, "/catalog/warehouses", "warehousesCatalog", _field("name"))
 
 
 @data_source(
@@ -152,7 +143,7 @@ async def select_function(ctx: SegmentContext, inputs: SegmentPicklistInputs) ->
         choices(ctx.client, "/functions", "functions", _function_label, query=[("resourceType", kind)])
         for kind in FUNCTION_TYPES
     ))
-    return distinct([choice for listed in per_type for choice in listed])
+    return [choice for listed in per_type for choice in listed]
 
 
 @data_source(
@@ -163,7 +154,7 @@ async def select_function(ctx: SegmentContext, inputs: SegmentPicklistInputs) ->
 )
 async def select_subscription(ctx: SegmentContext, inputs: SubscriptionPicklistInputs) -> list[Choice]:
     route = path("/destinations/{destinationId}/subscriptions", destinationId=inputs.destination_id)
-    return distinct(await choices(ctx.client, route, "subscriptions", _subscription_label, media_type=V1ALPHA))
+    return await choices(ctx.client, route, "subscriptions", _subscription_label, media_type=V1ALPHA)
 
 
 @data_source(
@@ -172,7 +163,7 @@ async def select_subscription(ctx: SegmentContext, inputs: SubscriptionPicklistI
     description="A picklist of Transformations available in your Segment workspace.",
 )
 async def select_transformation(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return distinct(await choices(ctx.client, "/transformations", "transformations", _field("name")))
+    return await choices(ctx.client, "/transformations", "transformations", _field("name"))
 
 
 @data_source(
@@ -181,7 +172,7 @@ async def select_transformation(ctx: SegmentContext, inputs: SegmentPicklistInpu
     description="A picklist of users with access to your Segment workspace, by name and email.",
 )
 async def select_user(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return distinct(await choices(ctx.client, "/users", "users", _user_label))
+    return await choices(ctx.client, "/users", "users", _user_label)
 
 
 @data_source(
@@ -190,4 +181,4 @@ async def select_user(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> lis
     description="A picklist of the roles that can be granted in your Segment workspace (for invites).",
 )
 async def select_role(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return distinct(await choices(ctx.client, "/roles", "roles", _field("name")))
+    return await choices(ctx.client, "/roles", "roles", _field("name"))

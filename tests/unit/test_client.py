@@ -306,3 +306,12 @@ async def test_a_non_json_error_body_keeps_its_status(mock: aioresponses) -> Non
 def test_max_concurrency_from_the_environment(monkeypatch: pytest.MonkeyPatch, value: str, expected: int) -> None:
     monkeypatch.setenv("SEGMENT_MAX_CONCURRENCY", value)
     assert client_module.SessionPool().max_concurrency == expected
+
+
+async def test_picklist_choices_that_share_a_label_get_their_key(mock: aioresponses) -> None:
+    body = {"data": {"sources": [{"id": "a", "name": "Web", "slug": "web"}, {"id": "b", "name": "Web", "slug": "web"},
+                                 {"id": "c", "name": "App", "slug": "app"}], "pagination": {}}}
+    mock.get(f"{US}/sources?pagination%5Bcount%5D=1000", payload=body)
+    result = await segment.invoke("sources", {}, connection=CONNECTION)
+    assert result["result"] == [{"key": "c", "label": "App (app)"}, {"key": "a", "label": "Web (web) [a]"},
+                                {"key": "b", "label": "Web (web) [b]"}]
