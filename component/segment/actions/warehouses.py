@@ -40,6 +40,9 @@ class WarehouseRef(SegmentInputs):
     warehouse_id: PathId = warehouse_id()
 
 
+CONNECTION = "/warehouses/{warehouseId}/connected-sources/{sourceId}"
+
+
 class ConnectedSourcesInputs(PageInputs):
     warehouse_id: PathId = warehouse_id()
 
@@ -151,10 +154,7 @@ async def delete_warehouse(ctx: SegmentContext, inputs: WarehouseRef) -> Any:
     example={**WAREHOUSE_REF, "sourceId": DEMO_SOURCE},
 )
 async def add_connection_from_source_to_warehouse(ctx: SegmentContext, inputs: ConnectSourceInputs) -> Any:
-    return await ctx.client.post(path(
-        "/warehouses/{warehouseId}/connected-sources/{sourceId}",
-        warehouseId=inputs.warehouse_id, sourceId=inputs.source_id,
-    ))
+    return await ctx.client.post(path(CONNECTION, warehouseId=inputs.warehouse_id, sourceId=inputs.source_id))
 
 
 @action(
@@ -164,10 +164,7 @@ async def add_connection_from_source_to_warehouse(ctx: SegmentContext, inputs: C
     example={**WAREHOUSE_REF, "sourceId": DEMO_SOURCE},
 )
 async def remove_source_connection_from_warehouse(ctx: SegmentContext, inputs: DisconnectSourceInputs) -> Any:
-    return await ctx.client.delete(path(
-        "/warehouses/{warehouseId}/connected-sources/{sourceId}",
-        warehouseId=inputs.warehouse_id, sourceId=inputs.source_id,
-    ))
+    return await ctx.client.delete(path(CONNECTION, warehouseId=inputs.warehouse_id, sourceId=inputs.source_id))
 
 
 @action(
