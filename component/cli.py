@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
@@ -128,36 +127,18 @@ def _parse_inputs(args: argparse.Namespace) -> dict[str, Any]:
     return inputs
 
 
-def _env_connection() -> dict[str, Any] | None:
-    api_key = os.environ.get("SEGMENT_API_KEY", "").strip()
-    if not api_key:
-        return None
-    connection: dict[str, Any] = {"apiKey": api_key, "subdomain": os.environ.get("SEGMENT_SUBDOMAIN", "")}
-    base_url = os.environ.get("SEGMENT_API_BASE_URL", "").strip()
-    if base_url:
-        connection["baseUrl"] = base_url
-    return connection
-
-
 async def _with_connection(
     use_emulator: bool, call: Callable[[dict[str, Any]], Awaitable[Any]]
 ) -> Any:
     """Run `call` with the environment's connection, or against the built-in emulator."""
     from component import segment
+    from component.segment.environment import host_connection
 
-    connection = None if use_emulator else _env_connection()
     try:
-        if connection is not None:
-            return await call(connection)
-        from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, running_emulator
-
-        async with running_emulator() as emulator:
-            why = "--emulator given" if use_emulator else "no SEGMENT_API_KEY set"
-            sys.stderr.write(
-                f"note: {why}: running against the built-in Segment API emulator (demo workspace) "
-                f"at {emulator.url}\n"
-            )
-            return await call({"apiKey": DEMO_API_KEY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url})
+        async with host_connection(use_emulator) as host:
+            if host.note:
+                sys.stderr.write(f"note: {host.note}\n")
+            return await call(host.connection)
     finally:
         await segment.aclose()
 
@@ -198,7 +179,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         inputs = _parse_inputs(args)
     except (OSError, ValueError) as exc:
         return _fail(str(exc), EXIT_INPUT)
-    region = os.environ.get("SEGMENT_REGION", "").strip()
+    from component.segment.environment import env_region
+
+    region = env_region()
     if region and "region" not in inputs:
         inputs["region"] = region
     if args.debug:
@@ -218,7 +201,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_check_connection(args: argparse.Namespace) -> int:
     if args.debug:
         _enable_debug_logging()
-    region = os.environ.get("SEGMENT_REGION", "").strip() or None
+    from component.segment.environment import env_region
+
+    region = env_region()
 
     async def main() -> Any:
         from component import segment

@@ -1,0 +1,73 @@
+"""What a host (the CLI, the web configuration screen, the MCP server, workspace sync) needs of a
+component, stated once so that a host depends on this and never on Segment.
+
+A component's public face satisfies `HostedComponent`: `component.segment` (the module) does, and so
+does any other component that offers the same four calls. Hosts take it as a parameter:
+
+    app = build_app(segment)          # not `from component import segment` inside the host
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from component.framework.errors import ComponentError, InputError, InternalError
+
+
+class HostedComponent(Protocol):
+    """The calls a host makes: describe every handler, run one, test a connection, clean up."""
+
+    def manifest(self) -> dict[str, Any]:
+        """The component's manifest: `actions`, `dataSources` and `connection`, each with inputs."""
+        ...
+
+    async def invoke(
+        self,
+        key: str,
+        inputs: Mapping[str, Any] | None = None,
+        *,
+        connection: Mapping[str, Any] | None = None,
+        debug: bool = False,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """Run one action (`{"data": ...}`) or picklist (`{"result": [{"key", "label"}, ...]}`)."""
+        ...
+
+    async def test_connection(
+        self, connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any
+    ) -> Any:
+        """Check that the connection works; raises the component's typed errors when it does not."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release what the component pooled for the running event loop (HTTP sessions)."""
+        ...
+
+
+def error_status(error: BaseException) -> int:
+    """The HTTP status a host answers for a component's error: 422 for bad input, the upstream
+    API's own status when the error carries one (`status`), 500 for a bug (`InternalError` or an
+    exception that is no component error), 502 for any other component error (no answer from
+    upstream)."""
+    if isinstance(error, InputError):
+        return 422
+    status = getattr(error, "status", None)
+    if isinstance(status, int) and 400 <= status <= 599:
+        return status
+    if isinstance(error, InternalError) or not isinstance(error, ComponentError):
+        return 500
+    return 502
+
+
+def error_body(error: BaseException) -> dict[str, Any]:
+    """A component error as JSON a host can send: its class, its message, and for bad input every
+    field with its reason. The message is the error's own `str()`, which never quotes a secret."""
+    body: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
+    if isinstance(error, InputError):
+        body["fields"] = [{"field": e.field, "reason": e.reason} for e in error.errors]
+    for attribute in ("status", "type", "field", "request_id"):
+        value = getattr(error, attribute, None)
+        if value is not None and not isinstance(error, InputError):
+            body[attribute] = value
+    return body
