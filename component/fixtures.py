@@ -1,18 +1,25 @@
-"""Example payloads: what `invoke` returns for each handler's example input.
+"""The Segment component's example payloads, made against the emulator.
 
-Each fixture is made against a fresh emulator seeded with the demo workspace, so it is the same
-on every machine. `segment-component fixtures` rewrites them all; `--check` (and a test) fails
-when one is missing or differs.
+Each payload is made against a fresh emulator holding the demo workspace, with new records'
+timestamps frozen, so it is the same on every machine. Where the files live and how staleness is
+told is the framework's (`component.framework.fixtures`). `segment-component fixtures` rewrites
+them all; `--check` (and a test) fails when one is missing or differs.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from component.framework import fixtures as examples
+
+if TYPE_CHECKING:
+    from component.framework.registry import Handler
+    from component.segment.connection import SegmentContext
 
 #: The time new emulator records carry in example payloads, so that they never change.
 FROZEN_TIME = "2026-01-01T00:00:00.000Z"
+FIX = "segment-component fixtures"
 
 
 async def example_payload(key: str) -> Any:
@@ -33,16 +40,7 @@ async def regenerate(project_dir: Path, *, check_only: bool = False) -> list[str
     """Write (or with check_only, compare) every fixture; return what was wrong."""
     from component import segment
 
-    problems = []
-    for handler in segment.component.all():
-        file = project_dir / handler.fixture_path
-        text = json.dumps(await example_payload(handler.key), indent=2, ensure_ascii=False) + "\n"
-        if check_only:
-            if not file.exists():
-                problems.append(f"{handler.fixture_path} is missing: run `segment-component fixtures`")
-            elif file.read_text() != text:
-                problems.append(f"{handler.fixture_path} is stale: run `segment-component fixtures`")
-        else:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(text)
-    return problems
+    async def payload(handler: Handler[SegmentContext]) -> Any:
+        return await example_payload(handler.key)
+
+    return await examples.regenerate(segment.component.all(), project_dir, payload, check_only=check_only, fix=FIX)

@@ -1,49 +1,42 @@
-"""manifest.json and the handler index, both generated from the registry.
+"""The Segment component's generated files: `manifest.json` and `component/handlers.json`.
 
-`manifest.json` (top level) describes the component for hosts: its connection and, for every
-handler, key, label, description, input JSON Schema and example payload file. The handler index
-(`component/handlers.json`: key, kind, label and declaring module) lets `segment-component list`
-answer without importing the registry, and `invoke` import only the module it needs.
-`segment-component manifest --write` regenerates both; `--check` (and a test) fails when either
-is stale.
+How they are built and checked is the framework's (`component.framework.manifest`); this module
+only says where they live and which command regenerates them. `segment-component manifest
+--write` regenerates both; `--check` (and a test) fails when either is stale.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+
+from component.framework import manifest as generated
+from component.framework.loading import IndexEntry
+
+FIX = "segment-component manifest --write"
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+def _files(manifest_path: Path, index_path: Path) -> dict[Path, str]:
+    from component import segment
+
+    return generated.expected_files(segment.manifest(), segment.component, manifest_path, index_path)
 
 
 def render() -> str:
     from component import segment
 
-    return _dump(segment.manifest())
+    return generated.dump(segment.manifest())
 
 
-def handler_index() -> list[dict[str, str]]:
+def handler_index() -> list[IndexEntry]:
     from component import segment
 
-    return [{"key": h.key, "kind": h.kind, "label": h.label, "module": h.func.__module__}
-            for h in sorted(segment.component.all(), key=lambda h: (h.kind, h.key))]
+    return generated.handler_index(segment.component)
 
 
 def write(manifest_path: Path, index_path: Path) -> None:
-    manifest_path.write_text(render())
-    index_path.write_text(_dump(handler_index()))
+    generated.write(_files(manifest_path, index_path))
 
 
 def check(manifest_path: Path, index_path: Path) -> list[str]:
     """What is stale, as sentences; empty when both files match the registry."""
-    problems = []
-    expected = {manifest_path: render(), index_path: _dump(handler_index())}
-    for file, text in expected.items():
-        if not file.exists():
-            problems.append(f"{file.name} is missing: run `segment-component manifest --write`")
-        elif file.read_text() != text:
-            problems.append(f"{file.name} is stale: run `segment-component manifest --write`")
-    return problems
+    return generated.check(_files(manifest_path, index_path), fix=FIX)

@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
@@ -296,10 +296,13 @@ def _json_path(parts: Iterable[Any]) -> str:
     return ".".join(str(part) for part in parts)
 
 
-class InputSpec:
+ModelT = TypeVar("ModelT", bound=InputModel)
+
+
+class InputSpec(Generic[ModelT]):
     """Everything derived from one input model, each built once on first use."""
 
-    def __init__(self, model: type[InputModel]) -> None:
+    def __init__(self, model: type[ModelT]) -> None:
         self.model = model
 
     @cached_property
@@ -374,7 +377,7 @@ class InputSpec:
         unique = {(error.field, error.reason): error for error in errors}
         return sorted(unique.values(), key=lambda error: error.field)
 
-    def parse(self, raw: Mapping[str, Any], *, handler: str, error_type: type[InputError]) -> InputModel:
+    def parse(self, raw: Mapping[str, Any], *, handler: str, error_type: type[InputError]) -> ModelT:
         """Coerce, validate and build the model, or raise `error_type` naming every bad field.
 
         The compiled pydantic model is the fast path (a few microseconds). Only when it refuses

@@ -13,16 +13,33 @@ time beyond the record itself: schemas and validators are built on first use.
 from __future__ import annotations
 
 import typing
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from component.framework.errors import InputError
 from component.framework.inputs import InputModel, InputSpec, PicklistInputModel
 
 HandlerKind = Literal["action", "dataSource"]
-HandlerFunc = Callable[[Any, Any], Awaitable[Any]]
+
+#: What a handler receives as its first argument (for Segment: a client bound to the connection).
+CtxT = TypeVar("CtxT")
+#: A component's connection model.
+ConnT = TypeVar("ConnT", bound=InputModel)
+#: A handler's own input model.
+InT = TypeVar("InT", bound=InputModel)
+#: A picklist's own input model.
+PickT = TypeVar("PickT", bound=PicklistInputModel)
+#: What an action returns (the `data` of its result).
+R = TypeVar("R")
+
+#: An action: `async def handler(ctx: Context, inputs: Inputs) -> result`.
+ActionFunc = Callable[[CtxT, InT], Awaitable[R]]
+#: A picklist: `async def handler(ctx: Context, inputs: Inputs) -> Iterable[Choice]`.
+DataSourceFunc = Callable[[CtxT, PickT], Awaitable[Iterable["Choice"]]]
+#: A declared handler as the runtime calls it, with the inputs the runtime parsed with its model.
+BoundCall = Callable[[CtxT, InputModel], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +54,21 @@ class Choice:
 
 
 @dataclass(eq=False)
-class Handler:
+class Handler(Generic[CtxT]):
+    """One declared handler. `call` runs it with inputs parsed by `spec` (so of type `model`)."""
+
     kind: HandlerKind
     key: str
     label: str
     description: str
-    func: HandlerFunc
+    call: BoundCall[CtxT]
     model: type[InputModel]
     example: Mapping[str, Any]
     connection_input: str
+    module: str
 
     @cached_property
-    def spec(self) -> InputSpec:
+    def spec(self) -> InputSpec[InputModel]:
         return InputSpec(self.model)
 
     @property
@@ -69,17 +89,18 @@ class Handler:
 
 
 @dataclass(eq=False)
-class Connection:
-    """How a component authenticates: its inputs as a model, and an optional test of them."""
+class Connection(Generic[ConnT, CtxT]):
+    """How a component authenticates: its inputs as a model, and an optional test of them, run
+    in the component's context with the parsed connection."""
 
     key: str
     label: str
     description: str
-    model: type[InputModel]
-    test: Callable[..., Awaitable[Any]] | None = None
+    model: type[ConnT]
+    test: Callable[[CtxT, ConnT], Awaitable[object]] | None = None
 
     @cached_property
-    def spec(self) -> InputSpec:
+    def spec(self) -> InputSpec[ConnT]:
         return InputSpec(self.model)
 
     def describe(self) -> dict[str, Any]:
@@ -96,7 +117,8 @@ class ComponentInfo:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _input_model(func: HandlerFunc, base: type[InputModel]) -> type[InputModel]:
+def _input_model(func: Callable[..., object], base: type[InT]) -> type[InT]:
+    """The model of the handler's `inputs` annotation: the runtime parses inputs with it."""
     hints = typing.get_type_hints(func)
     model = hints.get("inputs")
     if not (isinstance(model, type) and issubclass(model, base)):
@@ -104,54 +126,62 @@ def _input_model(func: HandlerFunc, base: type[InputModel]) -> type[InputModel]:
     return model
 
 
-class Registry:
-    """The handlers of one component, by kind and key."""
+def _bind(func: Callable[[CtxT, InT], Awaitable[object]]) -> BoundCall[CtxT]:
+    """`func` as the runtime calls it. The runtime only ever passes what the handler's own spec
+    parsed, an instance of the model read from this very annotation; the static types cannot say
+    that (the registry holds handlers of many input types), so it is stated here, once."""
+
+    def call(ctx: CtxT, inputs: InputModel) -> Awaitable[object]:
+        return func(ctx, cast(InT, inputs))
+
+    return call
+
+
+class Registry(Generic[CtxT]):
+    """The handlers of one component, by kind and key. Every handler takes the same context type."""
 
     def __init__(self, input_error: type[InputError]) -> None:
-        self.actions: dict[str, Handler] = {}
-        self.data_sources: dict[str, Handler] = {}
+        self.actions: dict[str, Handler[CtxT]] = {}
+        self.data_sources: dict[str, Handler[CtxT]] = {}
         self.input_error = input_error
 
-    def _declare(
-        self,
-        kind: HandlerKind,
-        key: str,
-        label: str,
-        description: str,
-        example: Mapping[str, Any],
-        connection_input: str,
-    ) -> Callable[[HandlerFunc], HandlerFunc]:
-        table = self.actions if kind == "action" else self.data_sources
-        base = InputModel if kind == "action" else PicklistInputModel
-
-        def register(func: HandlerFunc) -> HandlerFunc:
-            if key in self.actions or key in self.data_sources:
-                raise ValueError(f"handler key {key!r} is declared twice")
-            table[key] = Handler(kind, key, label, description, func, _input_model(func, base),
-                                 dict(example), connection_input)
-            return func
-
-        return register
+    def _add(self, handler: Handler[CtxT]) -> None:
+        if handler.key in self.actions or handler.key in self.data_sources:
+            raise ValueError(f"handler key {handler.key!r} is declared twice")
+        (self.actions if handler.kind == "action" else self.data_sources)[handler.key] = handler
 
     def action(
         self, key: str, *, label: str, description: str, example: Mapping[str, Any],
         connection_input: str = "connectionInput",
-    ) -> Callable[[HandlerFunc], HandlerFunc]:
+    ) -> Callable[[ActionFunc[CtxT, InT, R]], ActionFunc[CtxT, InT, R]]:
         """Declare an action: it returns `{"data": <what the handler returns>}`."""
-        return self._declare("action", key, label, description, example, connection_input)
+
+        def register(func: ActionFunc[CtxT, InT, R]) -> ActionFunc[CtxT, InT, R]:
+            self._add(Handler("action", key, label, description, _bind(func), _input_model(func, InputModel),
+                              dict(example), connection_input, func.__module__))
+            return func
+
+        return register
 
     def data_source(
         self, key: str, *, label: str, description: str, example: Mapping[str, Any] | None = None,
         connection_input: str = "connection",
-    ) -> Callable[[HandlerFunc], HandlerFunc]:
+    ) -> Callable[[DataSourceFunc[CtxT, PickT]], DataSourceFunc[CtxT, PickT]]:
         """Declare a picklist: the handler returns Choices; the runtime filters and sorts them."""
-        return self._declare("dataSource", key, label, description, example or {}, connection_input)
 
-    def get(self, key: str) -> Handler:
+        def register(func: DataSourceFunc[CtxT, PickT]) -> DataSourceFunc[CtxT, PickT]:
+            self._add(Handler("dataSource", key, label, description, _bind(func),
+                              _input_model(func, PicklistInputModel), dict(example or {}), connection_input,
+                              func.__module__))
+            return func
+
+        return register
+
+    def get(self, key: str) -> Handler[CtxT]:
         handler = self.actions.get(key) or self.data_sources.get(key)
         if handler is None:
             raise self.input_error.single("key", f"there is no action or data source named {key!r}")
         return handler
 
-    def all(self) -> list[Handler]:
+    def all(self) -> list[Handler[CtxT]]:
         return [*self.actions.values(), *self.data_sources.values()]

@@ -10,18 +10,20 @@ expect (`{"data": ...}` for an action, `{"result": [...]}` for a picklist).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from typing import Any, Concatenate, Generic
 
 from pydantic import SecretStr
 
 from component.framework.debug import Trace, secrets
 from component.framework.errors import ComponentError, FieldError, InputError, InternalError
 from component.framework.inputs import InputModel
-from component.framework.registry import Choice, ComponentInfo, Connection, Handler, Registry
+from component.framework.registry import Choice, ComponentInfo, Connection, ConnT, CtxT, Handler, Registry
 
-#: Makes what a handler receives (for Segment: a client bound to connection, region and trace).
-ContextFactory = Callable[..., Any]
+#: Makes what a handler receives (for Segment: a client bound to connection, region and trace) from
+#: the parsed connection, the handler's parsed inputs (None for the connection test) and the trace;
+#: keyword options of `invoke` (for Segment: `retry`, `region`) follow.
+ContextFactory = Callable[Concatenate[ConnT, InputModel | None, Trace, ...], CtxT]
 _CONNECTIONS_KEPT = 32
 
 
@@ -33,9 +35,11 @@ def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
     return values
 
 
-def _picklist(choices: Any, search: str | None) -> list[dict[str, str]]:
+def _picklist(choices: object, search: str | None) -> list[dict[str, str]]:
     """Tell apart choices that share a label (each gets its key added), filter by `search` (label
     or key, case-insensitive), and sort by label, then key."""
+    if not isinstance(choices, Iterable):
+        raise TypeError("a picklist handler must return Choices")
     items: list[Choice] = list(choices)
     shared = {label for label, count in Counter(c.label for c in items).items() if count > 1}
     if shared:
@@ -47,15 +51,17 @@ def _picklist(choices: Any, search: str | None) -> list[dict[str, str]]:
     return [c.as_dict() for c in items]
 
 
-class Component(Registry):
-    """A connector component: its declarations plus `invoke()`."""
+class Component(Registry[CtxT], Generic[ConnT, CtxT]):
+    """A connector component: its declarations plus `invoke()`. Generic over its connection model
+    and the context its handlers receive, so a handler declared with the wrong `ctx` type, or a
+    context factory for another connection, is a type error."""
 
     def __init__(
         self,
         info: ComponentInfo,
-        connection: Connection,
+        connection: Connection[ConnT, CtxT],
         *,
-        make_context: ContextFactory,
+        make_context: ContextFactory[ConnT, CtxT],
         close: Callable[[], Awaitable[None]],
         input_error: type[InputError] = InputError,
         internal_error: type[InternalError] = InternalError,
@@ -66,15 +72,15 @@ class Component(Registry):
         self.connection = connection
         self._make_context = make_context
         self._close = close
-        self._connections: dict[Any, InputModel] = {}
+        self._connections: dict[Hashable, ConnT] = {}
 
-    def parse_connection(self, raw: Mapping[str, Any] | None) -> InputModel:
+    def parse_connection(self, raw: Mapping[str, Any] | None) -> ConnT:
         """The validated connection. A host passes the same connection on every call: the parsed
         model of the last few is kept, so only a new connection pays for validation."""
         if raw is not None and not isinstance(raw, Mapping):
             raise self.input_error.single("connection", "must be an object (apiKey, subdomain, ...)")
         try:
-            key: Any = tuple(sorted((raw or {}).items()))
+            key: Hashable | None = tuple(sorted((raw or {}).items()))
             cached = self._connections.get(key)
         except TypeError:  # an unhashable value or mixed key types: validate it (and refuse it) the long way
             key, cached = None, None
@@ -93,8 +99,8 @@ class Component(Registry):
         return parsed
 
     def _parse(
-        self, handler: Handler, inputs: Mapping[str, Any] | None, connection: Mapping[str, Any] | None
-    ) -> tuple[InputModel, InputModel]:
+        self, handler: Handler[CtxT], inputs: Mapping[str, Any] | None, connection: Mapping[str, Any] | None
+    ) -> tuple[InputModel, ConnT]:
         if inputs is not None and not isinstance(inputs, Mapping):
             raise self.input_error.single("(inputs)", "must be an object of input keys and values", handler=handler.key)
         raw = dict(inputs or {})
@@ -104,7 +110,7 @@ class Component(Registry):
             connection = embedded
         errors: list[FieldError] = []
         params: InputModel | None = None
-        conn: InputModel | None = None
+        conn: ConnT | None = None
         try:
             params = handler.spec.parse(raw, handler=handler.key, error_type=self.input_error)
         except InputError as exc:
@@ -139,7 +145,7 @@ class Component(Registry):
         trace = Trace(handler.key, debug=debug or params.debug)
         outcome = "failed"
         try:
-            result = await handler.func(self._make_context(conn, params, trace, **options), params)
+            result = await handler.call(self._make_context(conn, params, trace, **options), params)
             if handler.kind == "action":
                 wrapped = {"data": result}
             else:
@@ -169,7 +175,7 @@ class Component(Registry):
 
     async def test_connection(
         self, connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any
-    ) -> Any:
+    ) -> object:
         """Run the connection's test (for Segment: GET / and compare the workspace slug)."""
         if self.connection.test is None:
             raise NotImplementedError("this component's connection has no test")

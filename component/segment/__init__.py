@@ -4,70 +4,53 @@
     await segment.invoke("getSource", {"sourceId": "..."}, connection={...})
     segment.actions, segment.data_sources, segment.manifest(), await segment.aclose()
 
-Handler modules load on demand: `invoke(key)` imports only the module that declares `key` (found
-in the generated handler index), while `actions`, `data_sources`, `component` and `manifest()`
-load them all. A process that runs one handler never pays for the other fifty-odd input models.
+Handler modules load on demand (`component.framework.loading`): `invoke(key)` imports only the
+module that declares `key` (found in the generated handler index), while `actions`,
+`data_sources`, `component` and `manifest()` load them all. A process that runs one handler never
+pays for the other fifty-odd input models.
 """
 
 from __future__ import annotations
 
-import importlib
-import json
 import sys
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from component.framework.loading import LazyHandlers
+
 if TYPE_CHECKING:
     from component.framework.registry import Handler
     from component.framework.runtime import Component
+    from component.segment.connection import SegmentConnection, SegmentContext
 
     # Provided by _SegmentModule below, loading every handler on first use.
-    actions: dict[str, Handler]
-    data_sources: dict[str, Handler]
-    component: Component
+    actions: dict[str, Handler[SegmentContext]]
+    data_sources: dict[str, Handler[SegmentContext]]
+    component: Component[SegmentConnection, SegmentContext]
 
 INDEX_PATH = Path(__file__).resolve().parent.parent / "handlers.json"
-_all_loaded = False
 
 
-@cache
-def _component() -> Component:
+def _definition() -> Component[SegmentConnection, SegmentContext]:
     from component.segment.definition import segment as the_component
 
     return the_component
 
 
-@cache
-def _module_of() -> dict[str, str]:
-    try:
-        return {entry["key"]: entry["module"] for entry in json.loads(INDEX_PATH.read_text())}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+def _handler_modules() -> list[str]:
+    from component.segment.actions import module_names
+
+    return [*module_names(), "component.segment.data_sources"]
+
+
+handlers: LazyHandlers[SegmentConnection, SegmentContext] = LazyHandlers(_definition, INDEX_PATH, _handler_modules)
 
 
 def load_handlers(key: str | None = None) -> None:
     """Declare the handler `key` (import its module), or every handler when `key` is None."""
-    global _all_loaded
-    if _all_loaded:
-        return
-    registry = _component()
-    if key is not None:
-        if key in registry.actions or key in registry.data_sources:
-            return
-        module = _module_of().get(key)
-        if module:
-            importlib.import_module(module)
-            if key in registry.actions or key in registry.data_sources:
-                return
-    # No key, or one the index does not know (a new handler before `manifest --write`): load all.
-    from component.segment.actions import module_names
-
-    for module in [*module_names(), "component.segment.data_sources"]:
-        importlib.import_module(module)
-    _all_loaded = True
+    handlers.load(key)
 
 
 async def invoke(
@@ -79,23 +62,21 @@ async def invoke(
     **options: Any,
 ) -> dict[str, Any]:
     """Run one action or picklist; see `component.framework.runtime.Component.invoke`."""
-    load_handlers(key)
-    return await _component().invoke(key, inputs, connection=connection, debug=debug, **options)
+    return await handlers.load(key).invoke(key, inputs, connection=connection, debug=debug, **options)
 
 
 async def test_connection(connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any) -> Any:
     """GET / with the connection; the workspace's slug must be the connection's subdomain."""
-    return await _component().test_connection(connection, debug=debug, **options)
+    return await handlers.component.test_connection(connection, debug=debug, **options)
 
 
 async def aclose() -> None:
     """Close the pooled HTTP session of the running event loop."""
-    await _component().aclose()
+    await handlers.component.aclose()
 
 
 def manifest() -> dict[str, Any]:
-    load_handlers()
-    return _component().manifest()
+    return handlers.loaded().manifest()
 
 
 class _SegmentModule(ModuleType):
@@ -107,27 +88,24 @@ class _SegmentModule(ModuleType):
     """
 
     @property
-    def actions(self) -> dict[str, Handler]:
-        load_handlers()
-        return _component().actions
+    def actions(self) -> dict[str, Handler[SegmentContext]]:
+        return handlers.loaded().actions
 
     @actions.setter
     def actions(self, _submodule: object) -> None:
         pass
 
     @property
-    def data_sources(self) -> dict[str, Handler]:
-        load_handlers()
-        return _component().data_sources
+    def data_sources(self) -> dict[str, Handler[SegmentContext]]:
+        return handlers.loaded().data_sources
 
     @data_sources.setter
     def data_sources(self, _submodule: object) -> None:
         pass
 
     @property
-    def component(self) -> Component:
-        load_handlers()
-        return _component()
+    def component(self) -> Component[SegmentConnection, SegmentContext]:
+        return handlers.loaded()
 
 
 sys.modules[__name__].__class__ = _SegmentModule

@@ -85,7 +85,7 @@ class SegmentContext:
 
 
 def make_context(
-    connection: InputModel,
+    connection: SegmentConnection,
     inputs: InputModel | None,
     trace: Trace,
     *,
@@ -93,7 +93,6 @@ def make_context(
     region: str | None = None,
 ) -> SegmentContext:
     """Bind a client to the connection, region and trace. Nothing to close: sessions are pooled."""
-    assert isinstance(connection, SegmentConnection)
     chosen = getattr(inputs, "region", None) or REGION_ALIASES.get(region or "", region) or DEFAULT_REGION
     if chosen not in ("api", "eu1.api"):
         raise InputError.single("region", "must be one of: api, eu1.api (or us, eu, eu1)")
@@ -107,9 +106,8 @@ def make_context(
     return SegmentContext(client=client, trace=trace)
 
 
-async def test_connection(ctx: SegmentContext, connection: InputModel) -> dict[str, Any]:
+async def test_connection(ctx: SegmentContext, connection: SegmentConnection) -> dict[str, Any]:
     """GET / must succeed, and the workspace's slug must be the connection's subdomain."""
-    assert isinstance(connection, SegmentConnection)
     try:
         body = await ctx.client.get("/")
     except Unauthorized as exc:
@@ -128,7 +126,7 @@ async def test_connection(ctx: SegmentContext, connection: InputModel) -> dict[s
     return {"data": body}
 
 
-connection = Connection(
+connection: Connection[SegmentConnection, SegmentContext] = Connection(
     key="apiKey",
     label="API Key",
     description="Authenticate requests to Segment with a Public API token.",
