@@ -49,7 +49,9 @@ class LazyHandlers(Generic[ConnT, CtxT]):
     index was last written).
     """
 
-    def __init__(self, component: Callable[[], Component[ConnT, CtxT]], index_path: Path, modules: Callable[[], Iterable[str]]) -> None:
+    def __init__(
+        self, component: Callable[[], Component[ConnT, CtxT]], index_path: Path, modules: Callable[[], Iterable[str]]
+    ) -> None:
         self._build = component
         self.index_path = index_path
         self._modules = modules

@@ -26,12 +26,15 @@ def dump(value: Any) -> str:
 
 
 def handler_index(registry: Registry[CtxT]) -> list[IndexEntry]:
-    return [{"key": h.key, "kind": h.kind, "label": h.label, "module": h.module}
-            for h in sorted(registry.all(), key=lambda h: (h.kind, h.key))]
+    return [
+        {"key": h.key, "kind": h.kind, "label": h.label, "module": h.module}
+        for h in sorted(registry.all(), key=lambda h: (h.kind, h.key))
+    ]
 
 
-def expected_files(manifest: dict[str, Any], registry: Registry[CtxT], manifest_path: Path,
-                   index_path: Path) -> dict[Path, str]:
+def expected_files(
+    manifest: dict[str, Any], registry: Registry[CtxT], manifest_path: Path, index_path: Path
+) -> dict[Path, str]:
     """Each generated file with the text it must hold."""
     return {manifest_path: dump(manifest), index_path: dump(handler_index(registry))}
 
