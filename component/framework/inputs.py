@@ -20,12 +20,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, create_model
 from pydantic.alias_generators import to_camel
+from pydantic.fields import FieldInfo
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import PydanticUndefined, core_schema
 
@@ -49,6 +51,7 @@ def Input(
     secret: bool = False,
     choices: Mapping[str, str] | None = None,
     aliases: Mapping[str, str] | None = None,
+    wire: str | None = None,
     **constraints: Any,
 ) -> Any:
     """Declare one handler input.
@@ -56,7 +59,8 @@ def Input(
     `label` and `description` are what a host shows; `example` feeds the docs and the example
     payload; `data_source` names the picklist that fills it (with `depends_on` the inputs that
     picklist needs); `secret` hides it in forms and logs; `choices` maps each allowed value to its
-    label; `aliases` maps extra accepted spellings to an allowed value.
+    label; `aliases` maps extra accepted spellings to an allowed value; `wire` is the name the
+    value is sent under when it differs from the input key (`InputModel.given` uses it).
     """
     extra: dict[str, Any] = {}
     if data_source:
@@ -73,6 +77,7 @@ def Input(
     return Field(
         default,
         alias=alias,
+        serialization_alias=wire,
         title=label,
         description=description,
         examples=[example] if example is not None else None,
@@ -97,14 +102,82 @@ class InputModel(BaseModel):
     )
 
     def given(self, *names: str) -> dict[str, Any]:
-        """The named inputs that were given, keyed by their input key: what a partial update sends."""
+        """The named inputs that were given, as a request body holds them: under their wire name
+        (the input key unless the input says otherwise), nested models as plain objects under
+        their own keys, and nothing for an input left empty. What a create or a partial update
+        sends; no handler builds a body by hand."""
         fields = type(self).model_fields
         out: dict[str, Any] = {}
         for name in names:
             value = getattr(self, name)
             if value is not None:
-                out[fields[name].alias or name] = value
+                info = fields[name]
+                out[info.serialization_alias or info.alias or name] = _wire(value)
         return out
+
+
+def _wire(value: Any) -> Any:
+    """A value as JSON data: models by their keys with empty fields left out, secrets revealed
+    (a body is the one place a secret input goes)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True, exclude_none=True)
+    if isinstance(value, list | tuple):
+        return [_wire(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _wire(item) for key, item in value.items()}
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return value
+
+
+ModelT = TypeVar("ModelT", bound=InputModel)
+BaseT = TypeVar("BaseT", bound=InputModel)
+
+
+def _is_list(annotation: Any) -> bool:
+    return any(typing.get_origin(option) is list for option in (annotation, *typing.get_args(annotation)))
+
+
+def updating(
+    create: type[InputModel],
+    *,
+    keep: Mapping[str, str] | None = None,
+    help: Mapping[str, str] | None = None,
+    fields: Mapping[str, Any] | None = None,
+    exclude: Iterable[str] = (),
+) -> Callable[[type[BaseT]], type[BaseT]]:
+    """Derive an update model from a create model: decorate the update model's class (which
+    declares what identifies the record, such as its id) and it gains every input of `create`
+    (its own base's inputs and `exclude` aside), each optional, so that only what is given is sent.
+
+    Each derived input keeps its label, example, constraints and picklist. Its help is `help[name]`
+    when given, else the create help followed by "Leave empty to keep the current <keep[name]>."
+    (and, for a list, that the list given replaces the current one). `fields[name]` replaces an
+    input's whole declaration (an `Input(...)` with `default=None`).
+    """
+    keep, help, fields = keep or {}, help or {}, fields or {}
+
+    def derive(cls: type[BaseT]) -> type[BaseT]:
+        skip = set(cls.model_fields) | set(exclude)
+        derived: dict[str, Any] = {}
+        for name, info in create.model_fields.items():
+            if name in skip:
+                continue
+            annotation = info.annotation if info.annotation is not None else Any
+            if name in fields:
+                derived[name] = (annotation | None, fields[name])
+                continue
+            text = help.get(name)
+            if text is None:
+                replaces = " It replaces the current list; [] clears it." if _is_list(annotation) else ""
+                text = f"{info.description or ''}{replaces} Leave empty to keep the current {keep.get(name, 'value')}."
+            optional = FieldInfo.merge_field_infos(info, default=None, description=text)
+            derived[name] = (annotation | None, optional)
+        model = create_model(cls.__name__, __base__=cls, __module__=cls.__module__, __doc__=cls.__doc__, **derived)
+        model.__qualname__ = cls.__qualname__
+        return model
+
+    return derive
 
 
 class PicklistInputModel(InputModel):
@@ -294,9 +367,6 @@ def _reason(error: Any) -> str:
 
 def _json_path(parts: Iterable[Any]) -> str:
     return ".".join(str(part) for part in parts)
-
-
-ModelT = TypeVar("ModelT", bound=InputModel)
 
 
 class InputSpec(Generic[ModelT]):

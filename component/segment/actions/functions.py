@@ -124,13 +124,6 @@ class UpdateFunctionInputs(FunctionRef):
     )
 
 
-def _body(inputs: CreateFunctionInputs | UpdateFunctionInputs, *names: str) -> dict[str, Any]:
-    body = inputs.given(*names)
-    if inputs.settings is not None:
-        body["settings"] = [setting.model_dump(by_alias=True) for setting in inputs.settings]
-    return body
-
-
 @action("getFunction", label="Get Function", description="Returns a Function by its id.", example=FUNCTION_REF)
 async def get_function(ctx: SegmentContext, inputs: FunctionRef) -> Any:
     return await ctx.client.get(path("/functions/{functionId}", functionId=inputs.function_id))
@@ -160,7 +153,7 @@ async def list_functions(ctx: SegmentContext, inputs: ListFunctionsInputs) -> An
     },
 )
 async def create_function(ctx: SegmentContext, inputs: CreateFunctionInputs) -> Any:
-    body = _body(inputs, "code", "display_name", "resource_type", "settings", "logo_url", "description")
+    body = inputs.given("code", "display_name", "resource_type", "settings", "logo_url", "description")
     return await ctx.client.post("/functions", body)
 
 
@@ -171,7 +164,7 @@ async def create_function(ctx: SegmentContext, inputs: CreateFunctionInputs) -> 
     example={**FUNCTION_REF, "description": "Turns Stripe webhooks into track and identify events."},
 )
 async def update_function(ctx: SegmentContext, inputs: UpdateFunctionInputs) -> Any:
-    body = _body(inputs, "code", "settings", "display_name", "logo_url", "description")
+    body = inputs.given("code", "settings", "display_name", "logo_url", "description")
     return await ctx.client.patch(path("/functions/{functionId}", functionId=inputs.function_id), body)
 
 

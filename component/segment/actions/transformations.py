@@ -1,12 +1,13 @@
 """Transformations: /transformations.
 
-Choices the seed and ENDPOINTS.md leave open:
+Choices the API leaves open:
 
-* The FQL condition keeps the seed's input key `ifInput` (label "If") and is sent as `if`.
+* The FQL condition keeps the input key of the component this one replaces, `ifInput` (label
+  "If"), and is sent as `if`.
 * `enabled` is a boolean, required on create as the API requires it (no default is invented).
-* The 73.2.0 fields the seed lacked (`drop`, `allowProperties`, `hashPropertiesConfiguration`) are
-  optional inputs. `hashPropertiesConfiguration.algorithm` is free text: the API types it as a
-  string and lists no values.
+* The 73.2.0 fields the replaced component lacked (`drop`, `allowProperties`,
+  `hashPropertiesConfiguration`) are optional inputs. `hashPropertiesConfiguration.algorithm` is
+  free text: the API types it as a string and lists no values.
 * On update every input but `transformationId` is optional and only what is given is sent. A list
   given on update replaces the Transformation's list (an empty list clears it). Clearing
   `destinationMetadataId` or `hashPropertiesConfiguration` (sending null) is not offered: an empty
@@ -17,9 +18,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
-
-from component.framework.inputs import Input
+from component.framework.inputs import Input, updating
 from component.segment.connection import SegmentContext
 from component.segment.definition import action
 from component.segment.ids import (
@@ -41,6 +40,7 @@ RENAMES_EXAMPLE = [{"oldName": "total", "newName": "revenue"}]
 VALUES_EXAMPLE = [{"propertyPaths": ["properties.currency"], "propertyValue": "USD"}]
 FQL_EXAMPLE = [{"fql": "lowercase(properties.email)", "propertyName": "properties.emailLower"}]
 ALLOW_EXAMPLE = ["properties.revenue", "properties.currency"]
+DROP_HELP = "Drop the matching events entirely (the other transforms are then ignored)."
 HASH_EXAMPLE = {"algorithm": "SHA-256", "paths": ["properties.email"], "encoding": "HEX"}
 
 
@@ -74,103 +74,14 @@ class HashPropertiesConfiguration(BodyItem):
 
 
 HashInput = HashPropertiesConfiguration | None
+LIST_HELP = " JSON text is accepted."
 
 
-def name_input(*, update: bool) -> Any:
-    if update:
-        return Input("Name", "A new name for the Transformation. Leave empty to keep the current name.",
-                     default=None, example="Rename Order Event", min_length=1)
-    return Input("Name", "The name of the Transformation.", example="Rename Order Event", min_length=1)
-
-
-def condition_input(*, update: bool) -> Any:
-    help_text = (
-        'The FQL condition that selects the events to transform, for example event = "Order Completed" '
-        '(a track event) or type = "identify".'
-    )
-    if update:
-        return Input("If", help_text + " Leave empty to keep the current condition.", default=None,
-                     example=IF_EXAMPLE, alias="ifInput", min_length=1)
-    return Input("If", help_text, example=IF_EXAMPLE, alias="ifInput", min_length=1)
-
-
-def _optional(label: str, help_text: str, example: Any, *, update: bool, keep: str) -> Any:
-    """An optional input; on update, empty keeps the Transformation's current value."""
-    if update:
-        replaces = " It replaces the current list; [] clears it." if keep == "list" else ""
-        help_text += f"{replaces} Leave empty to keep the current {keep}."
-    return Input(label, help_text, default=None, example=example)
-
-
-def new_event_name_input(*, update: bool) -> Any:
-    return _optional("New Event Name", "A new name for the matching events (track events only).",
-                     "Order Placed", update=update, keep="event name")
-
-
-def property_renames_input(*, update: bool) -> Any:
-    return _optional(
-        "Property Renames",
-        "Properties to rename in the matching events, as a list of {oldName, newName} objects. "
-        "JSON text is accepted.",
-        RENAMES_EXAMPLE, update=update, keep="list",
-    )
-
-
-def property_value_transformations_input(*, update: bool) -> Any:
-    return _optional(
-        "Property Value Transformations",
-        "Properties to set to a new value in the matching events, as a list of {propertyPaths, "
-        "propertyValue} objects: each property path listed (for example properties.currency) gets the "
-        "value. At most 10 properties. JSON text is accepted.",
-        VALUES_EXAMPLE, update=update, keep="list",
-    )
-
-
-def fql_defined_properties_input(*, update: bool) -> Any:
-    return _optional(
-        "FQL Defined Properties",
-        "New properties computed with FQL, as a list of {fql, propertyName} objects. Segment currently "
-        "allows one. JSON text is accepted.",
-        FQL_EXAMPLE, update=update, keep="list",
-    )
-
-
-def drop_input(*, update: bool) -> Any:
-    help_text = "Drop the matching events entirely (the other transforms are then ignored)."
-    if update:
-        return _optional("Drop", help_text, None, update=True, keep="value")
-    return Input("Drop", help_text + " Leave empty for Segment's default (false).", default=None)
-
-
-def allow_properties_input(*, update: bool) -> Any:
-    return _optional(
-        "Allow Properties",
-        "The paths of the properties to allow in the matching events (an allow list).",
-        ALLOW_EXAMPLE, update=update, keep="list",
-    )
-
-
-def hash_input(*, update: bool) -> Any:
-    return _optional(
-        "Hash Properties Configuration",
-        "Hash properties of the matching events: an object with algorithm (required), paths (the "
-        "property paths to hash, required), key (optional) and encoding (BASE16, BASE64, BASE64URL or "
-        "HEX, optional). JSON text is accepted.",
-        HASH_EXAMPLE, update=update, keep="configuration",
-    )
-
-
-# Optional id inputs: the id helpers declare required inputs, so the default comes from the field.
-DestinationTypeToCreate = Annotated[str | None, destination_metadata_id(
+# An optional id input: the id helpers declare required inputs, so the default comes from the field
+# (and the type is named here: in the class, the field's name would shadow the helper's).
+DestinationType = Annotated[str | None, destination_metadata_id(
     "Apply the Transformation only to events bound for one Destination type: its id in the "
     "Destinations catalog. Leave empty to apply it to every Destination of the Source."
-)]
-DestinationTypeToUpdate = Annotated[str | None, destination_metadata_id(
-    "The id, in the Destinations catalog, of the Destination type to limit the Transformation to. "
-    "Leave empty to keep the current one."
-)]
-SourceToUpdate = Annotated[str | None, source_id(
-    "The id of a Source to move the Transformation to. Leave empty to keep the current Source."
 )]
 
 
@@ -179,76 +90,81 @@ class TransformationRef(SegmentInputs):
 
 
 class CreateTransformationInputs(SegmentInputs):
-    name: str = name_input(update=False)
+    name: str = Input("Name", "The name of the Transformation.", example="Rename Order Event", min_length=1)
     source_id: str = source_id("The id of the Source whose events the Transformation changes.")
     enabled: bool = Input(
         "Enabled", "Whether the Transformation applies to events once created (false creates it disabled).",
         example=True,
     )
-    if_input: str = condition_input(update=False)
-    destination_metadata_id: DestinationTypeToCreate = None
-    new_event_name: str | None = new_event_name_input(update=False)
-    property_renames: list[PropertyRename] | None = property_renames_input(update=False)
-    property_value_transformations: list[PropertyValueTransformation] | None = (
-        property_value_transformations_input(update=False)
+    if_input: str = Input(
+        "If",
+        'The FQL condition that selects the events to transform, for example event = "Order Completed" '
+        '(a track event) or type = "identify".',
+        example=IF_EXAMPLE, alias="ifInput", wire="if", min_length=1,
     )
-    fql_defined_properties: list[FqlDefinedProperty] | None = fql_defined_properties_input(update=False)
-    drop: bool | None = drop_input(update=False)
-    allow_properties: list[str] | None = allow_properties_input(update=False)
-    hash_properties_configuration: HashInput = hash_input(update=False)
+    destination_metadata_id: DestinationType = None
+    new_event_name: str | None = Input(
+        "New Event Name", "A new name for the matching events (track events only).", default=None,
+        example="Order Placed",
+    )
+    property_renames: list[PropertyRename] | None = Input(
+        "Property Renames",
+        "Properties to rename in the matching events, as a list of {oldName, newName} objects." + LIST_HELP,
+        default=None, example=RENAMES_EXAMPLE,
+    )
+    property_value_transformations: list[PropertyValueTransformation] | None = Input(
+        "Property Value Transformations",
+        "Properties to set to a new value in the matching events, as a list of {propertyPaths, "
+        "propertyValue} objects: each property path listed (for example properties.currency) gets the "
+        "value. At most 10 properties." + LIST_HELP,
+        default=None, example=VALUES_EXAMPLE,
+    )
+    fql_defined_properties: list[FqlDefinedProperty] | None = Input(
+        "FQL Defined Properties",
+        "New properties computed with FQL, as a list of {fql, propertyName} objects. Segment currently "
+        "allows one." + LIST_HELP,
+        default=None, example=FQL_EXAMPLE,
+    )
+    drop: bool | None = Input("Drop", f"{DROP_HELP} Leave empty for Segment's default (false).", default=None)
+    allow_properties: list[str] | None = Input(
+        "Allow Properties", "The paths of the properties to allow in the matching events (an allow list).",
+        default=None, example=ALLOW_EXAMPLE,
+    )
+    hash_properties_configuration: HashInput = Input(
+        "Hash Properties Configuration",
+        "Hash properties of the matching events: an object with algorithm (required), paths (the "
+        "property paths to hash, required), key (optional) and encoding (BASE16, BASE64, BASE64URL or "
+        "HEX, optional). JSON text is accepted.",
+        default=None, example=HASH_EXAMPLE,
+    )
 
 
-class UpdateTransformationInputs(TransformationRef):
-    name: str | None = name_input(update=True)
-    source_id: SourceToUpdate = None
-    enabled: bool | None = Input(
+@updating(
+    CreateTransformationInputs,
+    keep={"if_input": "condition", "new_event_name": "event name", "property_renames": "list",
+          "property_value_transformations": "list", "fql_defined_properties": "list",
+          "allow_properties": "list", "hash_properties_configuration": "configuration"},
+    help={
+        "name": "A new name for the Transformation. Leave empty to keep the current name.",
+        "source_id": "The id of a Source to move the Transformation to. Leave empty to keep the current Source.",
+        "destination_metadata_id": "The id, in the Destinations catalog, of the Destination type to limit the "
+        "Transformation to. Leave empty to keep the current one.",
+        "drop": f"{DROP_HELP} Leave empty to keep the current value.",
+    },
+    fields={"enabled": Input(
         "Enabled", "Enable or disable the Transformation. Leave empty to keep the current value.", default=None
-    )
-    if_input: str | None = condition_input(update=True)
-    destination_metadata_id: DestinationTypeToUpdate = None
-    new_event_name: str | None = new_event_name_input(update=True)
-    property_renames: list[PropertyRename] | None = property_renames_input(update=True)
-    property_value_transformations: list[PropertyValueTransformation] | None = (
-        property_value_transformations_input(update=True)
-    )
-    fql_defined_properties: list[FqlDefinedProperty] | None = fql_defined_properties_input(update=True)
-    drop: bool | None = drop_input(update=True)
-    allow_properties: list[str] | None = allow_properties_input(update=True)
-    hash_properties_configuration: HashInput = hash_input(update=True)
+    )},
+)
+class UpdateTransformationInputs(TransformationRef):
+    pass  # every input of createTransformation, optional: only what is given is sent
 
 
-# Input field -> body field, in the order the API documents them.
-BODY_FIELDS = {
-    "name": "name",
-    "source_id": "sourceId",
-    "destination_metadata_id": "destinationMetadataId",
-    "enabled": "enabled",
-    "if_input": "if",
-    "drop": "drop",
-    "new_event_name": "newEventName",
-    "property_renames": "propertyRenames",
-    "property_value_transformations": "propertyValueTransformations",
-    "fql_defined_properties": "fqlDefinedProperties",
-    "allow_properties": "allowProperties",
-    "hash_properties_configuration": "hashPropertiesConfiguration",
-}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(by_alias=True, exclude_none=True)
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _body(inputs: CreateTransformationInputs | UpdateTransformationInputs) -> dict[str, Any]:
-    """The inputs that were given, under the API's field names (`ifInput` is sent as `if`)."""
-    return {
-        field: _plain(value)
-        for name, field in BODY_FIELDS.items()
-        if (value := getattr(inputs, name)) is not None
-    }
+# The body's fields, in the order the API documents them (`ifInput` is sent as `if`).
+BODY_FIELDS = (
+    "name", "source_id", "destination_metadata_id", "enabled", "if_input", "drop", "new_event_name",
+    "property_renames", "property_value_transformations", "fql_defined_properties", "allow_properties",
+    "hash_properties_configuration",
+)
 
 
 @action("getTransformation", label="Get Transformation", description="Returns a Transformation by its id.",
@@ -280,7 +196,7 @@ async def list_transformations(ctx: SegmentContext, inputs: PageInputs) -> Any:
     },
 )
 async def create_transformation(ctx: SegmentContext, inputs: CreateTransformationInputs) -> Any:
-    return await ctx.client.post("/transformations", _body(inputs))
+    return await ctx.client.post("/transformations", inputs.given(*BODY_FIELDS))
 
 
 @action(
@@ -291,7 +207,8 @@ async def create_transformation(ctx: SegmentContext, inputs: CreateTransformatio
 )
 async def update_transformation(ctx: SegmentContext, inputs: UpdateTransformationInputs) -> Any:
     return await ctx.client.patch(
-        path("/transformations/{transformationId}", transformationId=inputs.transformation_id), _body(inputs)
+        path("/transformations/{transformationId}", transformationId=inputs.transformation_id),
+        inputs.given(*BODY_FIELDS),
     )
 
 

@@ -100,8 +100,7 @@ async def list_users(ctx: SegmentContext, inputs: PageInputs) -> Any:
     example={"invites": INVITES_EXAMPLE},
 )
 async def create_user_invites(ctx: SegmentContext, inputs: CreateInvitesInputs) -> Any:
-    invites = [invite.model_dump(by_alias=True, exclude_none=True) for invite in inputs.invites]
-    return await ctx.client.post("/invites", {"invites": invites})
+    return await ctx.client.post("/invites", inputs.given("invites"))
 
 
 @action(
