@@ -15,7 +15,8 @@ from component.framework.registry import Connection
 from component.segment.client import SegmentClient
 from component.segment.errors import InputError, Unauthorized
 from component.segment.policy import RetryPolicy
-from component.segment.urls import DEFAULT_REGION, REGION_ALIASES, UnsafeUrl, check_base_url, region_url
+from component.segment.urls import UnsafeUrl, check_base_url, region_url
+from component.segment.values import DEFAULT_REGION, REGION_ALIASES, REGION_URLS
 
 BASE_URL_ENV = "SEGMENT_API_BASE_URL"
 TOKEN_CHARS = re.compile(r"^[!-~]+$")
@@ -94,8 +95,10 @@ def make_context(
 ) -> SegmentContext:
     """Bind a client to the connection, region and trace. Nothing to close: sessions are pooled."""
     chosen = getattr(inputs, "region", None) or REGION_ALIASES.get(region or "", region) or DEFAULT_REGION
-    if chosen not in ("api", "eu1.api"):
-        raise InputError.single("region", "must be one of: api, eu1.api (or us, eu, eu1)")
+    if chosen not in REGION_URLS:
+        raise InputError.single(
+            "region", f"must be one of: {', '.join(REGION_URLS)} (or {', '.join(REGION_ALIASES)})"
+        )
     client = SegmentClient(
         base_url=resolve_base_url(connection, chosen),
         api_key=connection.api_key.get_secret_value(),

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from component.framework.registry import Choice
-from component.segment.actions.functions import FUNCTION_TYPES
 from component.segment.client import V1ALPHA
 from component.segment.connection import SegmentContext
 from component.segment.definition import data_source
@@ -20,6 +19,7 @@ from component.segment.ids import DEMO_DESTINATION, PathId, destination_id
 from component.segment.inputs import SegmentPicklistInputs
 from component.segment.listing import choices
 from component.segment.urls import path
+from component.segment.values import FUNCTION_TYPES
 
 Label = Callable[[dict[str, Any]], str]
 

@@ -7,6 +7,7 @@ from component.framework.runtime import Component
 from component.segment.client import pool
 from component.segment.connection import connection, make_context
 from component.segment.errors import InputError, InternalError
+from component.segment.values import REGION_URLS
 
 segment = Component(
     ComponentInfo(
@@ -21,7 +22,7 @@ segment = Component(
         extra={
             "category": "Application Connectors",
             "documentationUrl": "https://docs.segmentapis.com/",
-            "regions": {"api": "https://api.segmentapis.com", "eu1.api": "https://eu1.api.segmentapis.com"},
+            "regions": dict(REGION_URLS),
         },
     ),
     connection,

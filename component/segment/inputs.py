@@ -6,15 +6,13 @@ every handler has, and `PageInputs` when it lists.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from component.framework.inputs import Input, InputModel, PicklistInputModel
-from component.segment.urls import DEFAULT_REGION, REGION_ALIASES, REGION_LABELS
-
-Region = Literal["api", "eu1.api"]
+from component.segment.values import DEFAULT_REGION, REGION_ALIASES, REGION_LABELS, Region
 
 REGION_HELP = (
     "The region of your Segment workspace: US (api.segmentapis.com) or EU (eu1.api.segmentapis.com). "

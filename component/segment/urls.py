@@ -19,14 +19,7 @@ import re
 from urllib.parse import quote, unquote, urlsplit
 
 from component.segment.errors import InputError
-
-REGION_URLS: dict[str, str] = {
-    "api": "https://api.segmentapis.com",
-    "eu1.api": "https://eu1.api.segmentapis.com",
-}
-REGION_LABELS: dict[str, str] = {"api": "US", "eu1.api": "EU"}
-REGION_ALIASES: dict[str, str] = {"us": "api", "eu": "eu1.api", "eu1": "eu1.api"}
-DEFAULT_REGION = "api"
+from component.segment.values import REGION_URLS
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")

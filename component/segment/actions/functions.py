@@ -21,15 +21,8 @@ from component.segment.ids import DEMO_FUNCTION, PathId, function_id
 from component.segment.inputs import BodyItem, PageInputs, SegmentInputs
 from component.segment.listing import list_page
 from component.segment.urls import path
+from component.segment.values import FUNCTION_TYPES, FunctionType
 
-FunctionType = Literal["DESTINATION", "INSERT_DESTINATION", "INSERT_SOURCE", "INSERT_TRANSFORMATION", "SOURCE"]
-FUNCTION_TYPES: dict[str, str] = {
-    "DESTINATION": "Destination",
-    "INSERT_DESTINATION": "Insert Destination",
-    "INSERT_SOURCE": "Insert Source",
-    "INSERT_TRANSFORMATION": "Insert Transformation",
-    "SOURCE": "Source",
-}
 SettingType = Literal["ARRAY", "BOOLEAN", "STRING", "TEXT_MAP"]
 
 FUNCTION_REF = {"functionId": DEMO_FUNCTION}

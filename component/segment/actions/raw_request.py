@@ -20,6 +20,7 @@ from component.segment.definition import action
 from component.segment.inputs import SegmentInputs
 from component.segment.policy import DEFAULT_POLICY, RetryPolicy
 from component.segment.urls import check_raw_path
+from component.segment.values import REGION_URLS
 
 METHODS = ("DELETE", "GET", "HEAD", "LINK", "OPTIONS", "PATCH", "POST", "PURGE", "PUT", "UNLINK")
 RESPONSE_TYPES: dict[str, str] = {"json": "JSON", "text": "Text", "binary": "Binary (base64 text)"}
@@ -35,7 +36,7 @@ class RawRequestInputs(SegmentInputs):
     url: str = Input(
         "URL",
         "The path to call on the Segment Public API, e.g. /sources or /catalog/destinations?pagination[count]=5. "
-        "The base URL comes from the region (https://api.segmentapis.com or https://eu1.api.segmentapis.com) "
+        f"The base URL comes from the region ({' or '.join(REGION_URLS.values())}) "
         "or the connection's Base URL; a full URL is refused.",
         example="/sources",
         min_length=1,
