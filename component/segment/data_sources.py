@@ -36,7 +36,7 @@ def _field(name: str) -> Label:
 def _instance_label(name: str | None, item: dict[str, Any]) -> str:
     """"name (type)" for an instance of a catalog type; "type (id)" when it has no name of its own.
 
-    The seed labelled Destinations and Warehouses by their type only (D20), so two Postgres
+    The replaced component labelled Destinations and Warehouses by their type only, so two Postgres
     warehouses looked the same. A name equal to the type says nothing more, and counts as none.
     """
     metadata = item.get("metadata")
@@ -138,7 +138,7 @@ async def select_warehouse_metadata(ctx: SegmentContext, inputs: SegmentPicklist
     description="A picklist of Functions available in your Segment workspace, of every type.",
 )
 async def select_function(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    """One listing per resource type, run concurrently: the API requires `resourceType` (D04)."""
+    """One listing per resource type, run concurrently: the API requires `resourceType`."""
     per_type = await asyncio.gather(*(
         choices(ctx.client, "/functions", "functions", _function_label, query=[("resourceType", kind)])
         for kind in FUNCTION_TYPES

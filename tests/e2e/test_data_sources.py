@@ -11,7 +11,7 @@ from component import segment
 from component.emulator import DEMO_API_KEY, DEMO_IDS, DEMO_SUBDOMAIN, Emulator, Workspace, running_emulator
 from component.segment.errors import NotFound
 
-# Every resourceType of GET /functions in 73.2.0: the picklist must list each (D04).
+# Every resourceType of GET /functions in 73.2.0: the API lists one per call, and the picklist must list each.
 FUNCTION_TYPES = ("DESTINATION", "INSERT_DESTINATION", "INSERT_SOURCE", "INSERT_TRANSFORMATION", "SOURCE")
 DESTINATION = DEMO_IDS["destination"]
 WEBSITE = DEMO_IDS["source"]
@@ -53,13 +53,13 @@ async def test_example_input_offers_every_object(emulator: Emulator, conn: dict[
     assert set(got) == set(expected_keys(emulator.state)[key])
 
 
-async def test_D02_sources_picklist_is_not_empty(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_sources_picklist_is_not_empty(emulator: Emulator, conn: dict[str, Any]) -> None:
     got = await picklist("sources", conn)
     assert got[WEBSITE] == "Website (my-test-source-rhpd18)"
     assert len(got) == len(emulator.state.sources) == 4
 
 
-async def test_D03_warehouses_picklist_reads_data_warehouses(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_warehouses_picklist_reads_data_warehouses(emulator: Emulator, conn: dict[str, Any]) -> None:
     assert await picklist("warehouses", conn) == {
         DEMO_IDS["warehouse"]: "Analytics Postgres (Postgres)",
         DEMO_IDS["secondWarehouse"]: "Staging Postgres (Postgres)",
@@ -67,7 +67,7 @@ async def test_D03_warehouses_picklist_reads_data_warehouses(emulator: Emulator,
     }
 
 
-async def test_D04_select_function_lists_every_resource_type(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_select_function_lists_every_resource_type(emulator: Emulator, conn: dict[str, Any]) -> None:
     got = await picklist("selectFunction", conn)
     assert got == {fid: f"{f['displayName']} ({f['resourceType']})" for fid, f in emulator.state.functions.items()}
     assert {f["resourceType"] for f in emulator.state.functions.values()} == set(FUNCTION_TYPES)
@@ -76,7 +76,7 @@ async def test_D04_select_function_lists_every_resource_type(emulator: Emulator,
     assert all(r.path == "/functions" for r in emulator.requests)
 
 
-async def test_D20_instances_of_one_type_get_different_labels(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_instances_of_one_type_get_different_labels(emulator: Emulator, conn: dict[str, Any]) -> None:
     warehouses = await picklist("warehouses", conn)
     assert warehouses[DEMO_IDS["warehouse"]] != warehouses[DEMO_IDS["secondWarehouse"]]
     destinations = await picklist("destination", conn)
@@ -137,8 +137,8 @@ def _grow(key: str, ws: Workspace) -> None:
 
 
 @pytest.mark.parametrize("key", sorted(segment.data_sources))
-async def test_D12_every_picklist_reads_past_the_first_page(key: str) -> None:
-    # The seeded workspace has more than 1000 sources, destinations and catalog entries of each kind.
+async def test_every_picklist_reads_past_the_first_page(key: str) -> None:
+    # The bulk workspace has more than 1000 sources, destinations and catalog entries of each kind.
     async with running_emulator(seed=BULK, rate_limits=False) as emu:
         _grow(key, emu.state)
         conn = {"apiKey": DEMO_API_KEY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emu.url}

@@ -138,7 +138,7 @@ async def test_example_runs(emulator: Emulator, conn: dict[str, Any], key: str) 
         assert DEMO_DESTINATION not in emulator.state.destinations
 
 
-async def test_D14_typed_settings_reach_the_workspace(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_typed_settings_reach_the_workspace(emulator: Emulator, conn: dict[str, Any]) -> None:
     settings = {"port": 5432, "ratio": 0.25, "ssl": False, "tags": ["a", "b"], "nested": {"on": True}}
     await run(conn, "updateDestination", {"destinationId": SLACK, "settings": '{"port": 5432, "ratio": 0.25, '
                                           '"ssl": false, "tags": ["a", "b"], "nested": {"on": true}}'})

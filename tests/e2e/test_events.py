@@ -30,7 +30,7 @@ async def test_example_input_runs(emulator: Emulator, conn: dict[str, Any]) -> N
         assert item["total"] == sum(point["count"] for point in item["series"])
 
 
-async def test_D01_events_volume_is_read_from_events_volume(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_events_volume_is_read_from_events_volume(emulator: Emulator, conn: dict[str, Any]) -> None:
     data = await volume({**WEEK, "groupBy": ["source", "eventType"], "sourceId": [WEBSITE, IOS],
                          "eventType": ["track", "page"], "eventName": ["Signed Up", "Page Viewed"],
                          "appVersion": ["2.0.1"], "count": 100}, conn)

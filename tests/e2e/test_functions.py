@@ -1,4 +1,5 @@
-"""Functions end to end against the emulator: every action, the create-to-delete cycle, D11 and D19."""
+"""Functions end to end against the emulator: every action, the create-to-delete cycle, and
+no sample settings or missing function types."""
 
 from __future__ import annotations
 
@@ -168,8 +169,8 @@ def test_settings_schema_shows_the_item_shape() -> None:
     assert item["properties"]["required"]["type"] == "boolean"
 
 
-# D11: updateFunction sent a two-entry sample settings list (apiKey, mySecret) on every update.
-async def test_D11_update_function_omits_settings_when_not_given(emulator: Emulator, conn: dict[str, Any]) -> None:
+# The replaced component: updateFunction sent a two-entry sample settings list (apiKey, mySecret) on every update.
+async def test_update_function_omits_settings_when_not_given(emulator: Emulator, conn: dict[str, Any]) -> None:
     schema = segment.actions["updateFunction"].spec.schema
     assert schema["required"] == ["functionId"]
     assert "default" not in schema["properties"]["settings"]
@@ -184,9 +185,9 @@ async def test_D11_update_function_omits_settings_when_not_given(emulator: Emula
     assert emulator.state.functions[SOURCE_FN]["settings"] == []
 
 
-# D19: only DESTINATION, INSERT_DESTINATION and SOURCE were offered.
+# The replaced component: only DESTINATION, INSERT_DESTINATION and SOURCE were offered.
 @pytest.mark.parametrize("kind", TYPES)
-async def test_D19_every_resource_type_is_accepted(emulator: Emulator, conn: dict[str, Any], kind: str) -> None:
+async def test_every_resource_type_is_accepted(emulator: Emulator, conn: dict[str, Any], kind: str) -> None:
     for key in ("createFunction", "listFunctions"):
         choices = segment.actions[key].spec.schema["properties"]["resourceType"]["oneOf"]
         assert [c["const"] for c in choices] == TYPES

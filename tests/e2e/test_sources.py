@@ -65,7 +65,7 @@ async def test_a_taken_slug_is_a_conflict(conn: dict[str, Any]) -> None:
         await invoke("createSource", {"slug": "my-test-source-rhpd18", "metadataId": DEMO_IDS["sourceMetadata"]}, conn)
 
 
-async def test_D14_source_settings_keep_their_json_types(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_source_settings_keep_their_json_types(emulator: Emulator, conn: dict[str, Any]) -> None:
     settings = {"n": 5, "flag": True, "nested": {"list": [1, "a"]}}
     await invoke("updateSource", {"sourceId": SOURCE, "settings": settings}, conn)
     assert emulator.state.sources[SOURCE]["settings"] == settings
@@ -73,13 +73,13 @@ async def test_D14_source_settings_keep_their_json_types(emulator: Emulator, con
     assert emulator.requests[-1].json == {"name": "Renamed"}  # no settings sent when not given
 
 
-def test_D18_source_metadata_id_is_about_sources_and_has_a_picklist() -> None:
+def test_source_metadata_id_is_about_sources_and_has_a_picklist() -> None:
     prop = segment.actions["createSource"].spec.schema["properties"]["metadataId"]
     assert "Source" in prop["description"] and "Warehouse" not in prop["description"]
     assert prop["x-dataSource"] == "selectSourceMetadata"
 
 
-async def test_D21_the_connection_test_checks_token_and_workspace(conn: dict[str, Any]) -> None:
+async def test_the_connection_test_checks_token_and_workspace(conn: dict[str, Any]) -> None:
     ok = await segment.test_connection(conn)
     assert ok["data"]["data"]["workspace"]["slug"] == "demo-workspace"
     with pytest.raises(Unauthorized, match="API key was refused"):
@@ -90,7 +90,7 @@ async def test_D21_the_connection_test_checks_token_and_workspace(conn: dict[str
     assert "'demo-workspace'" in str(caught.value) and "'other-workspace'" in str(caught.value)
 
 
-def test_D22_raw_request_url_help_names_both_regions_plainly() -> None:
+def test_raw_request_url_help_names_both_regions_plainly() -> None:
     help_text = segment.actions["rawRequest"].spec.schema["properties"]["url"]["description"]
     assert "https://api.segmentapis.com" in help_text and "https://eu1.api.segmentapis.com" in help_text
     assert "apí" not in help_text

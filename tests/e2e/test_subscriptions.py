@@ -167,7 +167,7 @@ async def test_example_runs(emulator: Emulator, conn: dict[str, Any], key: str) 
     assert_alpha(emulator, 0)
 
 
-async def test_D05_action_id_reaches_the_api(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_action_id_reaches_the_api(emulator: Emulator, conn: dict[str, Any]) -> None:
     created = await run(conn, "createDestinationSubscription", {
         "destinationId": DEMO_DESTINATION, "name": "With Action", "actionId": DEMO_ACTION,
         "trigger": 'type = "track"', "enabled": True,
@@ -176,7 +176,7 @@ async def test_D05_action_id_reaches_the_api(emulator: Emulator, conn: dict[str,
     assert emulator.requests[-1].json["actionId"] == DEMO_ACTION
 
 
-async def test_D06_enabled_is_a_boolean_on_create_and_update(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_enabled_is_a_boolean_on_create_and_update(emulator: Emulator, conn: dict[str, Any]) -> None:
     created = await run(conn, "createDestinationSubscription", {
         "destinationId": DEMO_DESTINATION, "name": "Off", "actionId": DEMO_ACTION,
         "trigger": 'type = "track"', "enabled": "false",
@@ -190,13 +190,13 @@ async def test_D06_enabled_is_a_boolean_on_create_and_update(emulator: Emulator,
     assert emulator.state.subscriptions[new_id]["enabled"] is True
 
 
-async def test_D07_update_is_wrapped_in_input(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_update_is_wrapped_in_input(emulator: Emulator, conn: dict[str, Any]) -> None:
     await run(conn, "updateDestinationSubscription", {**REF, "name": "Renamed"})
     assert emulator.requests[-1].json == {"input": {"name": "Renamed"}}
     assert emulator.state.subscriptions[DEMO_SUBSCRIPTION]["name"] == "Renamed"
 
 
-async def test_D14_typed_settings_reach_the_workspace(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_typed_settings_reach_the_workspace(emulator: Emulator, conn: dict[str, Any]) -> None:
     text = ('{"url": "https://example.com/hook", "method": "PUT", "enable_batching": true, "batch_size": 50, '
             '"headers": {"X-Env": "test"}, "data": {"@path": "$.properties"}}')
     await run(conn, "updateDestinationSubscription", {**REF, "settings": text})

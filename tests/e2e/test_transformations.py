@@ -1,4 +1,5 @@
-"""Transformations end to end against the emulator: every action, the create-to-delete cycle, D08-D10."""
+"""Transformations end to end against the emulator: every action, the create-to-delete cycle,
+booleans sent as booleans, and only what was given sent."""
 
 from __future__ import annotations
 
@@ -165,9 +166,9 @@ def test_list_inputs_publish_their_item_shape() -> None:
     assert schema["required"] == ["name", "sourceId", "enabled", "ifInput"]
 
 
-# D08: enabled was sent as the string "true"/"false".
+# The replaced component: enabled was sent as the string "true"/"false".
 @pytest.mark.parametrize("given", [False, "false", True, "true"])
-async def test_D08_enabled_is_sent_as_a_boolean(emulator: Emulator, conn: dict[str, Any], given: Any) -> None:
+async def test_enabled_is_sent_as_a_boolean(emulator: Emulator, conn: dict[str, Any], given: Any) -> None:
     expected = given in (True, "true")
     for key in ("createTransformation", "updateTransformation"):
         assert segment.actions[key].spec.schema["properties"]["enabled"]["type"] == "boolean"
@@ -181,8 +182,9 @@ async def test_D08_enabled_is_sent_as_a_boolean(emulator: Emulator, conn: dict[s
     assert emulator.state.transformations[RENAME_CART]["enabled"] is expected
 
 
-# D09: updateTransformation always sent `if` ("" when blank) and required sourceId and destinationMetadataId.
-async def test_D09_update_sends_if_only_when_given(emulator: Emulator, conn: dict[str, Any]) -> None:
+# The replaced component: updateTransformation always sent `if` ("" when blank) and required
+# sourceId and destinationMetadataId.
+async def test_update_sends_if_only_when_given(emulator: Emulator, conn: dict[str, Any]) -> None:
     schema = segment.actions["updateTransformation"].spec.schema
     assert schema["required"] == ["transformationId"]
     before = dict(emulator.state.transformations[RENAME_SIGNUP])
@@ -200,8 +202,8 @@ async def test_D09_update_sends_if_only_when_given(emulator: Emulator, conn: dic
     assert emulator.state.transformations[RENAME_SIGNUP]["if"] == 'event = "joined"'
 
 
-# D10: propertyRenames and propertyValueTransformations defaulted to sample data that was sent.
-async def test_D10_no_sample_lists_are_sent(emulator: Emulator, conn: dict[str, Any]) -> None:
+# The replaced component: propertyRenames and propertyValueTransformations defaulted to sample data that was sent.
+async def test_no_sample_lists_are_sent(emulator: Emulator, conn: dict[str, Any]) -> None:
     for key in ("createTransformation", "updateTransformation"):
         properties = segment.actions[key].spec.schema["properties"]
         assert all("default" not in properties[field] for field in SAMPLE_FIELDS)

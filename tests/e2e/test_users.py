@@ -85,7 +85,7 @@ async def test_invite_get_list_delete_cycle(emulator: Emulator, conn: dict[str, 
     assert emulator.state.invites["viewer@example.com"]["permissions"] == []
     assert emulator.requests[-1].json == {"invites": [invite, {"email": "viewer@example.com"}]}
 
-    # An invite is not a user until accepted; the user side of the cycle works on the seeded users.
+    # An invite is not a user until accepted; the user side of the cycle works on the demo workspace's users.
     got = (await run("getUser", {"userId": GRACE}, conn))["data"]["user"]
     assert got["email"] == "grace@example.com"
     listed = (await run("listUsers", {"fetchAll": True}, conn))["data"]["users"]
@@ -112,7 +112,7 @@ async def test_invite_with_an_unknown_role_is_refused(emulator: Emulator, conn: 
     assert emulator.state.invites == {}
 
 
-async def test_D15_delete_users_without_ids_sends_nothing(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_delete_users_without_ids_sends_nothing(emulator: Emulator, conn: dict[str, Any]) -> None:
     cases: list[dict[str, Any]] = [{}, {"userIds": []}, {"userIds": ""}]
     for inputs in cases:
         with pytest.raises(InputError) as caught:
@@ -122,7 +122,7 @@ async def test_D15_delete_users_without_ids_sends_nothing(emulator: Emulator, co
     assert len(emulator.state.users) == 3
 
 
-async def test_D16_create_invites_without_invites_sends_nothing(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_create_invites_without_invites_sends_nothing(emulator: Emulator, conn: dict[str, Any]) -> None:
     cases: list[dict[str, Any]] = [{}, {"invites": []}, {"invites": "[]"}]
     for inputs in cases:
         with pytest.raises(InputError) as caught:

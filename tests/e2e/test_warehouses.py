@@ -153,7 +153,7 @@ async def test_connections_cycle(emulator: Emulator, conn: dict[str, Any]) -> No
     assert [s["id"] for s in listed["sources"]] == [WEBSITE]
 
 
-async def test_D13_connected_sources_page_with_count_cursor_and_fetch_all(
+async def test_connected_sources_page_with_count_cursor_and_fetch_all(
     emulator: Emulator, conn: dict[str, Any],
 ) -> None:
     for source_id in (BACKEND, "vyL9G0qJtgyeOQGpHTpSov"):
@@ -189,7 +189,7 @@ async def test_D13_connected_sources_page_with_count_cursor_and_fetch_all(
     assert emulator.requests[1].query[1][0] == "pagination[cursor]"
 
 
-async def test_D14_update_warehouse_settings_keep_json_types(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_update_warehouse_settings_keep_json_types(emulator: Emulator, conn: dict[str, Any]) -> None:
     settings = {"hostname": "h", "port": 5432, "ssl": True, "schemas": ["a", "b"], "tunnel": {"on": False}}
     await run("updateWarehouse", {"warehouseId": WAREHOUSE, "settings": settings}, conn)
     assert emulator.state.warehouses[WAREHOUSE]["settings"] == settings
@@ -201,16 +201,16 @@ async def test_D14_update_warehouse_settings_keep_json_types(emulator: Emulator,
     assert [e.field for e in caught.value.errors] == ["settings"]
 
 
-async def test_D17_create_warehouse_end_to_end(emulator: Emulator, conn: dict[str, Any]) -> None:
-    body = await run("createWarehouse", {"metadataId": PG, "settings": SETTINGS, "name": "D17",
+async def test_create_warehouse_end_to_end(emulator: Emulator, conn: dict[str, Any]) -> None:
+    body = await run("createWarehouse", {"metadataId": PG, "settings": SETTINGS, "name": "Registered",
                                          "disconnectAllSources": "true"}, conn)
     warehouse_id = body["data"]["warehouse"]["id"]
-    assert emulator.state.warehouses[warehouse_id]["name"] == "D17"
+    assert emulator.state.warehouses[warehouse_id]["name"] == "Registered"
     got = (await run("getWarehouse", {"warehouseId": warehouse_id}, conn))["data"]["warehouse"]
     assert got["metadata"]["name"] == "Postgres"
 
 
-async def test_D18_create_warehouse_metadata_id_is_a_warehouse_type(emulator: Emulator, conn: dict[str, Any]) -> None:
+async def test_create_warehouse_metadata_id_is_a_warehouse_type(emulator: Emulator, conn: dict[str, Any]) -> None:
     prop = segment.actions["createWarehouse"].spec.schema["properties"]["metadataId"]
     assert prop["x-dataSource"] == "selectWarehouseMetadata"
     assert "Warehouses catalog" in prop["description"]

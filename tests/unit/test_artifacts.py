@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -11,39 +10,54 @@ import pytest
 from component import segment
 from component.cli import main
 from component.fixtures import regenerate
+from component.segment.errors import InputError
+from tests.kept_interface import DEFAULTS, KEPT, NO_SAMPLE_DEFAULT, RENAMED, RENAMED_INPUTS
 
 PROJECT = Path(__file__).resolve().parents[2]
 HANDLER_KEYS = [entry["key"] for entry in json.loads((PROJECT / "component" / "handlers.json").read_text())]
-SEED = PROJECT.parent / "shared" / "segment-public-api" / "seed-interface.json"
 
 
-def test_56_handlers() -> None:
-    assert (len(segment.actions), len(segment.data_sources)) == (45, 11)
+def test_every_handler_in_the_registry_is_indexed_has_a_valid_example_and_a_fixture() -> None:
+    handlers = segment.component.all()
+    assert sorted(h.key for h in handlers) == sorted(HANDLER_KEYS)
+    for handler in handlers:
+        assert handler.example or handler.kind == "dataSource", f"{handler.key} has no example input"
+        handler.spec.parse(dict(handler.example), handler=handler.key, error_type=InputError)
+        assert (PROJECT / handler.fixture_path).is_file(), f"{handler.key} has no example payload"
 
 
-def test_seed_keys_are_all_kept() -> None:
-    if not SEED.exists():
-        pytest.skip(f"{SEED} is absent")
-    seed = json.loads(SEED.read_text())
-    assert set(seed["actions"]) | {"createWarehouse"} == set(segment.actions)
-    assert set(seed["dataSources"]) | {"selectRole"} == set(segment.data_sources)
-    for key, action in seed["actions"].items():
-        properties = segment.actions[key].spec.schema["properties"]
-        seed_inputs = {i["key"] for i in action["inputs"] if i["type"] != "connection"}
-        assert seed_inputs <= set(properties), f"{key} lost inputs {seed_inputs - set(properties)}"
-        connection_input = next(i["key"] for i in action["inputs"] if i["type"] == "connection")
-        assert segment.actions[key].connection_input == connection_input
+def test_the_interface_of_the_replaced_component_is_kept() -> None:
+    assert set(KEPT) | {"createWarehouse", "selectRole"} == set(segment.actions) | set(segment.data_sources)
+    for key, kept in KEPT.items():
+        handler = segment.component.get(key)
+        assert handler.label == RENAMED.get(key, kept.label), key
+        assert handler.connection_input == kept.connection_input, key
+        properties = handler.spec.schema["properties"]
+        for name, label in kept.inputs.items():
+            assert name in properties, f"{key} lost its input {name}"
+            assert properties[name]["title"] == RENAMED_INPUTS.get((key, name), label), (key, name)
+            if name == "region":
+                assert properties[name]["default"] == "api"
+            elif (key, name) in DEFAULTS:
+                assert properties[name]["default"] == DEFAULTS[key, name], (key, name)
+            elif (key, name) in NO_SAMPLE_DEFAULT:
+                assert "default" not in properties[name], (key, name)
+
+
+def test_no_input_defaults_to_sample_data() -> None:
+    """A default is sent as if the user had given it: only a switch, a number or a choice may have one."""
+    for handler in segment.component.all():
+        for name, prop in handler.spec.schema["properties"].items():
+            if "default" in prop:
+                assert isinstance(prop["default"], bool | int | float | str), (handler.key, name)
+                if isinstance(prop["default"], str):
+                    choices = [option["const"] for option in prop.get("oneOf", ())] + prop.get("enum", [])
+                    assert prop["default"] in choices, (handler.key, name)
 
 
 async def test_fixtures_are_up_to_date() -> None:
     problems = await regenerate(PROJECT, check_only=True)
     assert problems == []
-
-
-def test_defects_each_have_a_test() -> None:
-    names = "\n".join(p.read_text() for p in (PROJECT / "tests").rglob("test_*.py"))
-    missing = [f"D{n:02d}" for n in range(1, 23) if not re.search(rf"def test_D{n:02d}_", names)]
-    assert missing == []
 
 
 @pytest.mark.parametrize("key", HANDLER_KEYS)

@@ -1,4 +1,4 @@
-"""Exact requests of the picklists, every page followed (D12), and labels that tell items apart."""
+"""Exact requests of the picklists, every page followed, and labels that tell items apart."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from component import segment
 from tests.helpers import CONNECTION, sent
 from tests.request_cases import V1, V1ALPHA, Case, check_exact_request
 
-# Every resourceType of GET /functions in 73.2.0: the picklist must list each (D04).
+# Every resourceType of GET /functions in 73.2.0: the API lists one per call, and the picklist must list each.
 FUNCTION_TYPES = ("DESTINATION", "INSERT_DESTINATION", "INSERT_SOURCE", "INSERT_TRANSFORMATION", "SOURCE")
 DESTINATION = "fP7qoQw2HTWt9WdMr718gn"
 FIRST_PAGE = [("pagination[count]", "1000")]
@@ -68,7 +68,7 @@ async def test_exact_request(case: Case) -> None:
     await check_exact_request(case)
 
 
-async def test_D04_select_function_sends_each_resource_type_once() -> None:
+async def test_select_function_sends_each_resource_type_once() -> None:
     expected = [case for case in CASES if case.key == "selectFunction"]
     with aioresponses() as mock:
         mock.get(re.compile(r".*"), payload=empty("functions"), repeat=True)
@@ -103,7 +103,7 @@ def paginated(collection: str, item: dict[str, Any], pages: int = 3, per_page: i
 
 
 @pytest.mark.parametrize("key", PICKLISTS)
-async def test_D12_every_picklist_follows_every_page(key: str) -> None:
+async def test_every_picklist_follows_every_page(key: str) -> None:
     route, collection, item = PICKLISTS[key]
     with aioresponses() as mock:
         mock.get(re.compile(r".*"), callback=paginated(collection, item), repeat=True)
@@ -127,18 +127,18 @@ async def picklist(key: str, collection: str, items: list[dict[str, Any]], **inp
     return {choice["key"]: choice["label"] for choice in result}
 
 
-async def test_D02_sources_picklist_reads_data_sources() -> None:
+async def test_sources_picklist_reads_data_sources() -> None:
     got = await picklist("sources", "sources", [{"id": "s1", "name": "Website", "slug": "website"}])
     assert got == {"s1": "Website (website)"}
 
 
-async def test_D03_warehouses_picklist_reads_data_warehouses() -> None:
+async def test_warehouses_picklist_reads_data_warehouses() -> None:
     got = await picklist("warehouses", "warehouses", [{"id": "w1", "name": "Analytics",
                                                        "metadata": {"name": "Postgres"}}])
     assert got == {"w1": "Analytics (Postgres)"}
 
 
-async def test_D20_two_warehouses_of_one_type_get_different_labels() -> None:
+async def test_two_warehouses_of_one_type_get_different_labels() -> None:
     postgres = {"id": "55d3d3aea3c", "name": "Postgres"}
     got = await picklist("warehouses", "warehouses", [
         {"id": "w1", "name": "Analytics", "metadata": postgres, "settings": {}},
@@ -158,7 +158,7 @@ async def test_D20_two_warehouses_of_one_type_get_different_labels() -> None:
     }
 
 
-async def test_D20_two_destinations_of_one_type_get_different_labels() -> None:
+async def test_two_destinations_of_one_type_get_different_labels() -> None:
     webhooks = {"id": "54521fd525e721e32a72ee91", "name": "Webhooks (Actions)"}
     got = await picklist("destination", "destinations", [
         {"id": "d1", "name": "Order Webhook", "metadata": webhooks},
@@ -213,7 +213,7 @@ def test_select_subscription_depends_on_its_destination() -> None:
     assert handler.example == {"destinationId": DESTINATION}
 
 
-def test_picklist_labels_come_from_the_seed() -> None:
+def test_picklist_labels_are_those_of_the_replaced_component() -> None:
     labels = {key: handler.label for key, handler in segment.data_sources.items()}
     assert labels == {
         "sources": "Fetch Sources",

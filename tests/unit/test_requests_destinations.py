@@ -1,4 +1,4 @@
-"""Exact requests: Destinations and Destination Subscriptions, and the seed defects they mend."""
+"""Exact requests: Destinations and Destination Subscriptions, and the replaced component's defects they mend."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ DEST = f"/destinations/{DESTINATION}"
 SUBS = f"{DEST}/subscriptions"
 SUB = f"{SUBS}/{SUBSCRIPTION}"
 SUB_REF = {"destinationId": DESTINATION, "subscriptionId": SUBSCRIPTION}
-# Every JSON type a setting can have: each must reach the API as given (D14).
+# Every JSON type a setting can have: each must reach the API as given (not as text).
 TYPED_SETTINGS = {"apiKey": "k", "port": 5432, "ratio": 0.5, "debug": False, "tags": ["a", 1],
                   "nested": {"deep": {"on": True}}, "none": None}
 NEW_SUB = {"destinationId": DESTINATION, "name": "Track", "actionId": ACTION, "trigger": 'type = "track"'}
@@ -95,14 +95,14 @@ def _schema(key: str) -> dict[str, Any]:
     return schema
 
 
-async def test_D05_action_id_is_sent_on_create_subscription() -> None:
+async def test_action_id_is_sent_on_create_subscription() -> None:
     body = await _body("createDestinationSubscription", {**NEW_SUB, "enabled": True})
     assert body["actionId"] == ACTION
     assert "actionId" in _schema("createDestinationSubscription")["required"]
 
 
 @pytest.mark.parametrize("text,value", [("true", True), ("false", False), (True, True), (False, False)])
-async def test_D06_enabled_is_a_json_boolean_on_subscription_writes(text: Any, value: bool) -> None:
+async def test_enabled_is_a_json_boolean_on_subscription_writes(text: Any, value: bool) -> None:
     created = await _body("createDestinationSubscription", {**NEW_SUB, "enabled": text})
     updated = await _body("updateDestinationSubscription", {**SUB_REF, "enabled": text})
     assert created["enabled"] is value
@@ -111,7 +111,7 @@ async def test_D06_enabled_is_a_json_boolean_on_subscription_writes(text: Any, v
         assert _schema(key)["properties"]["enabled"]["type"] == "boolean"
 
 
-async def test_D07_subscription_update_is_wrapped_in_input_with_only_the_given_fields() -> None:
+async def test_subscription_update_is_wrapped_in_input_with_only_the_given_fields() -> None:
     body = await _body("updateDestinationSubscription", {**SUB_REF, "name": "Renamed"})
     assert body == {"input": {"name": "Renamed"}}
 
@@ -122,7 +122,7 @@ async def test_D07_subscription_update_is_wrapped_in_input_with_only_the_given_f
     ("createDestinationSubscription", {**NEW_SUB, "enabled": True}, lambda b: b["settings"]),
     ("updateDestinationSubscription", SUB_REF, lambda b: b["input"]["settings"]),
 ])
-async def test_D14_settings_keep_their_json_types(key: str, inputs: dict[str, Any], settings_of: Any) -> None:
+async def test_settings_keep_their_json_types(key: str, inputs: dict[str, Any], settings_of: Any) -> None:
     assert _schema(key)["properties"]["settings"]["type"] == "object"
     assert settings_of(await _body(key, {**inputs, "settings": TYPED_SETTINGS})) == TYPED_SETTINGS
     # Form hosts send JSON text: it is read as the object, numbers and booleans included.
@@ -135,22 +135,22 @@ async def test_D14_settings_keep_their_json_types(key: str, inputs: dict[str, An
     ("updateDestination", {"destinationId": DESTINATION, "name": "N"}),
     ("createDestinationSubscription", {**NEW_SUB, "enabled": True}),
 ])
-async def test_D14_settings_are_omitted_when_not_given(key: str, inputs: dict[str, Any]) -> None:
+async def test_settings_are_omitted_when_not_given(key: str, inputs: dict[str, Any]) -> None:
     assert "settings" not in await _body(key, inputs)
     assert "settings" not in await _body(key, {**inputs, "settings": ""})
 
 
-async def test_D14_subscription_update_omits_settings_when_not_given() -> None:
+async def test_subscription_update_omits_settings_when_not_given() -> None:
     assert await _body("updateDestinationSubscription", {**SUB_REF, "settings": ""}) == {"input": {}}
 
 
-async def test_D14_create_destination_sends_an_empty_object_when_no_settings_are_given() -> None:
+async def test_create_destination_sends_an_empty_object_when_no_settings_are_given() -> None:
     # The API requires `settings` on create; the help text says what is sent instead.
     assert (await _body("createDestination", {"sourceId": SOURCE, "metadataId": METADATA}))["settings"] == {}
     assert "{} is sent" in _schema("createDestination")["properties"]["settings"]["description"]
 
 
-def test_D18_create_destination_metadata_id_names_destinations_and_its_picklist() -> None:
+def test_create_destination_metadata_id_names_destinations_and_its_picklist() -> None:
     prop = _schema("createDestination")["properties"]["metadataId"]
     assert prop["title"] == "Metadata ID"
     assert prop["x-dataSource"] == "selectDestinationMetadata"

@@ -64,7 +64,7 @@ CASES = [
                ("sourceId.1", "s2"), ("eventName.0", "Signed Up"), ("eventType.0", "track"),
                ("appVersion.0", "1.0"), ("appVersion.1", "1.1"), ("pagination[count]", "10"),
                ("pagination[cursor]", "MTA="))),
-    # Empty lists are "no filter": nothing is sent for them (the seed sent a placeholder '000xxx').
+    # Empty lists are "no filter": nothing is sent for them (the replaced component sent a placeholder '000xxx').
     Case("getEventsVolumeFromWorkspace",
          {**WINDOW, "groupBy": [], "sourceId": [], "eventName": "", "eventType": None, "appVersion": []},
          "GET", "/events/volume", query(*WINDOW_QUERY, ("pagination[count]", "50"))),
@@ -96,7 +96,7 @@ async def reasons(mock: aioresponses, key: str, inputs: dict[str, Any]) -> dict[
     return {error.field: error.reason for error in caught.value.errors}
 
 
-async def test_D01_events_volume_goes_to_events_volume_not_transformations(mock: aioresponses) -> None:
+async def test_events_volume_goes_to_events_volume_not_transformations(mock: aioresponses) -> None:
     mock.get("https://api.segmentapis.com/events/volume?granularity=HOUR&startTime=2024-01-01T00:00:00Z"
              "&endTime=2024-01-01T02:00:00Z&groupBy.0=source&sourceId.0=s1&pagination%5Bcount%5D=50",
              payload={"data": {"result": []}})
@@ -110,12 +110,12 @@ async def test_D01_events_volume_goes_to_events_volume_not_transformations(mock:
 
 
 @pytest.mark.parametrize("inputs", [{}, {"userIds": []}, {"userIds": ""}, {"userIds": "[]"}, {"userIds": [""]}])
-async def test_D15_delete_users_requires_at_least_one_user_id(mock: aioresponses, inputs: dict[str, Any]) -> None:
+async def test_delete_users_requires_at_least_one_user_id(mock: aioresponses, inputs: dict[str, Any]) -> None:
     got = await reasons(mock, "deleteUser", inputs)
     assert set(got) <= {"userIds", "userIds.0"} and got
 
 
-async def test_D15_delete_users_has_no_placeholder_default() -> None:
+async def test_delete_users_has_no_placeholder_default() -> None:
     prop = segment.actions["deleteUser"].spec.schema["properties"]["userIds"]
     assert "default" not in prop
     assert "userIds" in segment.actions["deleteUser"].spec.schema["required"]
@@ -123,7 +123,7 @@ async def test_D15_delete_users_has_no_placeholder_default() -> None:
 
 
 @pytest.mark.parametrize("inputs", [{}, {"invites": []}, {"invites": ""}, {"invites": "[]"}])
-async def test_D16_create_invites_requires_invites(mock: aioresponses, inputs: dict[str, Any]) -> None:
+async def test_create_invites_requires_invites(mock: aioresponses, inputs: dict[str, Any]) -> None:
     assert set(await reasons(mock, "createUserInvites", inputs)) == {"invites"}
 
 

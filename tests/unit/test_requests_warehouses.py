@@ -78,7 +78,7 @@ def _page(items: list[dict[str, Any]], collection: str, next_cursor: str | None)
     return {"data": {collection: items, "pagination": pagination}}
 
 
-async def test_D13_connected_sources_send_pagination_and_fetch_all_follows_pages() -> None:
+async def test_connected_sources_send_pagination_and_fetch_all_follows_pages() -> None:
     schema = segment.actions["listConnectedSourcesFromWarehouse"].spec.schema["properties"]
     assert schema["count"]["type"] == "integer"
     assert schema["count"]["default"] == 50
@@ -100,7 +100,7 @@ async def test_D13_connected_sources_send_pagination_and_fetch_all_follows_pages
                                         "pagination": {"totalEntries": 3}}}}
 
 
-def test_D14_update_warehouse_settings_is_a_json_object() -> None:
+def test_update_warehouse_settings_is_a_json_object() -> None:
     for key in ("updateWarehouse", "createWarehouse"):
         prop = segment.actions[key].spec.schema["properties"]["settings"]
         assert prop["type"] == "object", key
@@ -109,7 +109,7 @@ def test_D14_update_warehouse_settings_is_a_json_object() -> None:
     assert "settings" in segment.actions["createWarehouse"].spec.schema["required"]
 
 
-async def test_D14_update_warehouse_settings_keep_their_json_types() -> None:
+async def test_update_warehouse_settings_keep_their_json_types() -> None:
     text = '{"port": 5432, "ssl": true, "schemas": ["a"], "tunnel": {"on": false}, "ratio": 0.5}'
     with aioresponses() as mock:
         mock.patch(f"{US}/warehouses/{WAREHOUSE}", payload={"data": {"warehouse": {}}})
@@ -119,7 +119,7 @@ async def test_D14_update_warehouse_settings_keep_their_json_types() -> None:
                                          "ratio": 0.5}}
 
 
-def test_D17_create_warehouse_is_registered() -> None:
+def test_create_warehouse_is_registered() -> None:
     create = segment.actions["createWarehouse"]
     assert create.label == "Create Warehouse"
     assert {"metadataId", "settings", "name", "enabled", "disconnectAllSources"} <= set(
@@ -127,7 +127,7 @@ def test_D17_create_warehouse_is_registered() -> None:
     assert segment.manifest()["actions"]["createWarehouse"]["label"] == "Create Warehouse"
 
 
-def test_D18_create_warehouse_metadata_id_names_warehouses_and_its_picklist() -> None:
+def test_create_warehouse_metadata_id_names_warehouses_and_its_picklist() -> None:
     prop = segment.actions["createWarehouse"].spec.schema["properties"]["metadataId"]
     assert prop["x-dataSource"] == "selectWarehouseMetadata"
     assert prop["title"] == "Metadata ID"

@@ -1,7 +1,7 @@
 """The catalog: the Destination, Source and Warehouse types a workspace can use (/catalog).
 
-The seed labelled the three list actions "Get ... Catalog"; they are "List ... Catalog" here, as
-their keys say. They page like every other list (count, cursor, fetchAll).
+The replaced component labelled the three list actions "Get ... Catalog"; they are
+"List ... Catalog" here, as their keys say. They page like every other list (count, cursor, fetchAll).
 """
 
 from __future__ import annotations

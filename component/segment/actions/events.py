@@ -129,7 +129,7 @@ class EventsVolumeInputs(PageInputs):
     },
 )
 async def get_events_volume(ctx: SegmentContext, inputs: EventsVolumeInputs) -> Any:
-    """GET /events/volume (the seed sent it to /transformations: D01).
+    """GET /events/volume (the replaced component sent it to /transformations by mistake).
 
     With `fetchAll` the result groups of every page come back in one body; the `path` and `query`
     echo of the single-page body is then left out.

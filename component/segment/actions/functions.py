@@ -1,11 +1,11 @@
 """Functions: /functions.
 
-Choices the seed and ENDPOINTS.md leave open:
+Choices the API leaves open:
 
-* `resourceType` offers all five types of the 73.2.0 API (the seed offered three), with readable
-  labels; lower-case spellings ("source", "insert_destination") are accepted too.
+* `resourceType` offers all five types of the 73.2.0 API (the replaced component offered three),
+  with readable labels; lower-case spellings ("source", "insert_destination") are accepted too.
 * `listFunctions` keeps `resourceType` required, as the API does: one call lists one type.
-* `settings` (label "Function Settings", as the seed) is a typed list of setting objects whose six
+* `settings` (label "Function Settings", as before) is a typed list of setting objects whose six
   fields are all required, as the API's FunctionSettingV1 declares. It has no sample default on
   create or update; on update it replaces the whole list only when given (an empty list clears it).
 """

@@ -2,7 +2,7 @@
 
 Every operation here exists only in the API's alpha version, so each one sends the alpha media
 type (Accept, and Content-Type on writes). The API names the subscription path parameter `id`;
-the input keeps the seed's key, `subscriptionId`.
+the input keeps the key of the component this one replaces, `subscriptionId`.
 """
 
 from __future__ import annotations

@@ -112,7 +112,8 @@ async def create_user_invites(ctx: SegmentContext, inputs: CreateInvitesInputs) 
 async def delete_users(ctx: SegmentContext, inputs: DeleteUsersInputs) -> Any:
     """DELETE /users?userIds.0=a&userIds.1=b.
 
-    The array form is the Go SDK's; ENDPOINTS.md calls every form unverified against the live API
-    (see `array_query`). userIds is required with at least one id (the seed's was optional, D15).
+    The array form is the Go SDK's; the SDKs disagree and no form is documented, so every form is
+    unverified against the live API (see `array_query`). userIds is required with at least one id:
+    the replaced component let it be empty and sent a placeholder id instead.
     """
     return await ctx.client.delete("/users", array_query("userIds", inputs.user_ids))

@@ -112,7 +112,7 @@ async def list_warehouses(ctx: SegmentContext, inputs: PageInputs) -> Any:
 async def create_warehouse(ctx: SegmentContext, inputs: CreateWarehouseInputs) -> Any:
     """Sends `enabled` and `disconnectAllSources` only when given, so Segment's defaults apply.
 
-    The seed component defined this action but never registered it (D17).
+    The replaced component defined this action but never registered it.
     """
     body = inputs.given("metadata_id", "settings", "name", "enabled", "disconnect_all_sources")
     return await ctx.client.post("/warehouses", body)
