@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from component import segment
 from component.emulator import DEMO_IDS, Emulator
 from component.segment.errors import NotFound
+from tests.e2e.conftest import run
 
 # (list key, collection, state attribute, get key, id input, metadata key, a demo id)
 CATALOGS = [
@@ -22,11 +22,6 @@ CATALOGS = [
 LISTS = [(c[0], c[1], c[2]) for c in CATALOGS]
 GETS = [(c[3], c[4], c[5], c[6], c[2]) for c in CATALOGS]
 
-
-async def run(key: str, inputs: dict[str, Any], conn: dict[str, Any]) -> Any:
-    result = await segment.invoke(key, inputs, connection=conn)
-    assert set(result) == {"data"}
-    return result["data"]
 
 
 @pytest.mark.parametrize(("key", "collection", "attribute"), LISTS)
@@ -92,9 +87,3 @@ async def test_missing_metadata_is_not_found(key: str, id_input: str, wrapper: s
     with pytest.raises(NotFound) as caught:
         await run(key, {id_input: "no-such-type"}, conn)
     assert caught.value.status == 404
-
-
-@pytest.mark.parametrize("key", [c[0] for c in CATALOGS] + [c[3] for c in CATALOGS])
-async def test_example_runs(key: str, emulator: Emulator, conn: dict[str, Any]) -> None:
-    body = await run(key, dict(segment.actions[key].example), conn)
-    assert isinstance(body["data"], dict) and body["data"]

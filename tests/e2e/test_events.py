@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from component import segment
 from component.emulator import DEMO_IDS, Emulator
 from component.segment.errors import InputError, Invalid
+from tests.e2e.conftest import run
 
 KEY = "getEventsVolumeFromWorkspace"
 WEBSITE = DEMO_IDS["source"]
@@ -17,17 +17,8 @@ WEEK = {"granularity": "DAY", "startTime": "2024-01-01T00:00:00Z", "endTime": "2
 
 
 async def volume(inputs: dict[str, Any], conn: dict[str, Any]) -> Any:
-    result = await segment.invoke(KEY, inputs, connection=conn)
-    assert set(result) == {"data"}
-    return result["data"]["data"]
+    return (await run(KEY, inputs, conn))["data"]
 
-
-async def test_example_input_runs(emulator: Emulator, conn: dict[str, Any]) -> None:
-    data = await volume(dict(segment.actions[KEY].example), conn)
-    assert [item["source"]["id"] for item in data["result"]] == list(emulator.state.sources)
-    for item in data["result"]:
-        assert [point["time"][:10] for point in item["series"]] == [f"2024-01-0{d}" for d in range(1, 8)]
-        assert item["total"] == sum(point["count"] for point in item["series"])
 
 
 async def test_events_volume_is_read_from_events_volume(emulator: Emulator, conn: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ import pytest
 from component import segment
 from component.emulator import DEMO_IDS, Emulator
 from component.segment.errors import InputError, NotFound
+from tests.e2e.conftest import run
 
 SOURCE_FN = DEMO_IDS["function"]
 BY_TYPE = {
@@ -20,7 +21,6 @@ BY_TYPE = {
     "SOURCE": SOURCE_FN,
 }
 TYPES = list(BY_TYPE)
-KEYS = ["getFunction", "listFunctions", "createFunction", "updateFunction", "deleteFunction"]
 CODE = "async function onTrack(event, settings) {\n  return event\n}\n"
 SETTINGS = [
     {"name": "apiKey", "label": "API Key", "description": "Key for the upstream API.", "type": "STRING",
@@ -30,26 +30,11 @@ SETTINGS = [
 ]
 
 
-async def run(key: str, inputs: dict[str, Any], conn: dict[str, Any]) -> Any:
-    result = await segment.invoke(key, inputs, connection=conn)
-    assert set(result) == {"data"}
-    return result["data"]
-
 
 def sent(emulator: Emulator, method: str) -> list[Any]:
     """The bodies of the requests to /functions* made with `method`, in order."""
     return [r.json for r in emulator.requests if r.method == method and r.path.startswith("/functions")]
 
-
-@pytest.mark.parametrize("key", KEYS)
-async def test_example_input_runs(emulator: Emulator, conn: dict[str, Any], key: str) -> None:
-    body = await run(key, dict(segment.actions[key].example), conn)
-    assert isinstance(body["data"], dict)
-    if key in ("getFunction", "createFunction", "updateFunction"):
-        assert body["data"]["function"]["id"] in emulator.state.functions
-    if key == "deleteFunction":
-        assert body["data"] == {"status": "SUCCESS"}
-        assert SOURCE_FN not in emulator.state.functions
 
 
 async def test_get_function(emulator: Emulator, conn: dict[str, Any]) -> None:

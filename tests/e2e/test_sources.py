@@ -9,43 +9,40 @@ import pytest
 from component import segment
 from component.emulator import DEMO_IDS, Emulator
 from component.segment.errors import Conflict, InputError, NotFound, Unauthorized
+from tests.e2e.conftest import run
 
 SOURCE = DEMO_IDS["source"]
 
 
-async def invoke(key: str, inputs: dict[str, Any], conn: dict[str, Any]) -> Any:
-    return (await segment.invoke(key, inputs, connection=conn))["data"]
-
-
 async def test_source_lifecycle(emulator: Emulator, conn: dict[str, Any]) -> None:
-    created = await invoke("createSource", {"slug": "checkout-web", "metadataId": DEMO_IDS["sourceMetadata"],
+    created = await run("createSource", {"slug": "checkout-web", "metadataId": DEMO_IDS["sourceMetadata"],
                                             "settings": '{"website": "https://shop.example"}'}, conn)
     source = created["data"]["source"]
     assert source["slug"] == "checkout-web" and source["enabled"] is True
     assert emulator.state.sources[source["id"]]["settings"] == {"website": "https://shop.example"}
 
-    fetched = await invoke("getSource", {"sourceId": source["id"]}, conn)
+    fetched = await run("getSource", {"sourceId": source["id"]}, conn)
     assert fetched["data"]["source"]["id"] == source["id"]
 
-    listed = await invoke("listSources", {"fetchAll": True}, conn)
+    listed = await run("listSources", {"fetchAll": True}, conn)
     assert source["id"] in [s["id"] for s in listed["data"]["sources"]]
 
-    updated = await invoke("updateSource", {"sourceId": source["id"], "name": "Checkout", "enabled": "false"}, conn)
+    updated = await run("updateSource", {"sourceId": source["id"], "name": "Checkout", "enabled": "false"}, conn)
     assert updated["data"]["source"]["name"] == "Checkout"
     stored = emulator.state.sources[source["id"]]
     assert stored["enabled"] is False and stored["settings"] == {"website": "https://shop.example"}
 
-    deleted = await invoke("deleteSource", {"sourceId": source["id"]}, conn)
+    deleted = await run("deleteSource", {"sourceId": source["id"]}, conn)
     assert deleted["data"]["status"] == "SUCCESS"
     assert source["id"] not in emulator.state.sources
     with pytest.raises(NotFound):
-        await invoke("getSource", {"sourceId": source["id"]}, conn)
+        await run("getSource", {"sourceId": source["id"]}, conn)
 
 
 async def test_list_sources_pages(emulator: Emulator, conn: dict[str, Any]) -> None:
-    first = await invoke("listSources", {"count": 2}, conn)
+    first = await run("listSources", {"count": 2}, conn)
     assert len(first["data"]["sources"]) == 2
-    second = await invoke("listSources", {"count": 2, "cursor": first["data"]["pagination"]["next"]}, conn)
+    second = await run("listSources", {"count": 2, "cursor": first["data"]["pagination"]["next"]}, conn)
     seen = [s["id"] for s in first["data"]["sources"] + second["data"]["sources"]]
     assert len(set(seen)) == 4 == len(emulator.state.sources)
 
@@ -54,7 +51,7 @@ async def test_fetch_all_sees_every_source_once_over_pages(conn: dict[str, Any])
     from component.emulator import running_emulator
 
     async with running_emulator(seed=1500, rate_limits=False) as big:
-        result = await invoke("listSources", {"fetchAll": True}, {**conn, "baseUrl": big.url})
+        result = await run("listSources", {"fetchAll": True}, {**conn, "baseUrl": big.url})
         ids = [s["id"] for s in result["data"]["sources"]]
         assert len(ids) == len(set(ids)) == len(big.state.sources) > 1000
         assert sum(1 for r in big.requests if r.path == "/sources") == 2
@@ -62,14 +59,14 @@ async def test_fetch_all_sees_every_source_once_over_pages(conn: dict[str, Any])
 
 async def test_a_taken_slug_is_a_conflict(conn: dict[str, Any]) -> None:
     with pytest.raises(Conflict):
-        await invoke("createSource", {"slug": "my-test-source-rhpd18", "metadataId": DEMO_IDS["sourceMetadata"]}, conn)
+        await run("createSource", {"slug": "my-test-source-rhpd18", "metadataId": DEMO_IDS["sourceMetadata"]}, conn)
 
 
 async def test_source_settings_keep_their_json_types(emulator: Emulator, conn: dict[str, Any]) -> None:
     settings = {"n": 5, "flag": True, "nested": {"list": [1, "a"]}}
-    await invoke("updateSource", {"sourceId": SOURCE, "settings": settings}, conn)
+    await run("updateSource", {"sourceId": SOURCE, "settings": settings}, conn)
     assert emulator.state.sources[SOURCE]["settings"] == settings
-    await invoke("updateSource", {"sourceId": SOURCE, "name": "Renamed"}, conn)
+    await run("updateSource", {"sourceId": SOURCE, "name": "Renamed"}, conn)
     assert emulator.requests[-1].json == {"name": "Renamed"}  # no settings sent when not given
 
 
@@ -97,9 +94,9 @@ def test_raw_request_url_help_names_both_regions_plainly() -> None:
 
 
 async def test_raw_request_end_to_end(emulator: Emulator, conn: dict[str, Any]) -> None:
-    result = await invoke("rawRequest", {"url": f"/sources/{SOURCE}", "method": "GET"}, conn)
+    result = await run("rawRequest", {"url": f"/sources/{SOURCE}", "method": "GET"}, conn)
     assert result["data"]["source"]["id"] == SOURCE
-    created = await invoke("rawRequest", {"url": "/sources", "method": "POST",
+    created = await run("rawRequest", {"url": "/sources", "method": "POST",
                                           "data": {"slug": "raw-made", "enabled": True,
                                                    "metadataId": DEMO_IDS["sourceMetadata"]}}, conn)
     assert created["data"]["source"]["slug"] == "raw-made"

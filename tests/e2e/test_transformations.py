@@ -10,6 +10,7 @@ import pytest
 from component import segment
 from component.emulator import DEMO_IDS, Emulator
 from component.segment.errors import InputError, NotFound
+from tests.e2e.conftest import run
 
 RENAME_SIGNUP = DEMO_IDS["transformation"]
 DROP_TESTS = "NhhTceEdLdzvd6SoX33xqv"
@@ -17,19 +18,12 @@ RENAME_CART = "zxcGSD5BpXzXUzTg5a8i3j"
 WEBSITE = DEMO_IDS["source"]
 IOS = DEMO_IDS["secondSource"]
 WEBHOOKS = DEMO_IDS["destinationMetadata"]
-KEYS = ["getTransformation", "listTransformations", "createTransformation", "updateTransformation",
-        "deleteTransformation"]
 RENAMES = [{"oldName": "total", "newName": "revenue"}]
 VALUES = [{"propertyPaths": ["properties.currency", "context.currency"], "propertyValue": "USD"}]
 FQL = [{"fql": "lowercase(properties.email)", "propertyName": "properties.email_lower"}]
 HASHING = {"algorithm": "SHA-256", "paths": ["properties.email"], "key": "pepper", "encoding": "BASE64"}
 SAMPLE_FIELDS = ("propertyRenames", "propertyValueTransformations")
 
-
-async def run(key: str, inputs: dict[str, Any], conn: dict[str, Any]) -> Any:
-    result = await segment.invoke(key, inputs, connection=conn)
-    assert set(result) == {"data"}
-    return result["data"]
 
 
 def sent(emulator: Emulator, method: str) -> list[Any]:
@@ -40,16 +34,6 @@ def sent(emulator: Emulator, method: str) -> list[Any]:
 def minimal(**extra: Any) -> dict[str, Any]:
     return {"name": "Rename Orders", "sourceId": WEBSITE, "enabled": True, "ifInput": 'event = "Order"', **extra}
 
-
-@pytest.mark.parametrize("key", KEYS)
-async def test_example_input_runs(emulator: Emulator, conn: dict[str, Any], key: str) -> None:
-    body = await run(key, dict(segment.actions[key].example), conn)
-    assert isinstance(body["data"], dict)
-    if key in ("getTransformation", "createTransformation", "updateTransformation"):
-        assert body["data"]["transformation"]["id"] in emulator.state.transformations
-    if key == "deleteTransformation":
-        assert body["data"] == {"status": "SUCCESS"}
-        assert RENAME_SIGNUP not in emulator.state.transformations
 
 
 async def test_get_transformation(emulator: Emulator, conn: dict[str, Any]) -> None:

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from component import segment
 from component.emulator import DEMO_IDS, Emulator
 from component.segment.errors import InputError, Invalid, NotFound
+from tests.e2e.conftest import run
 
 ADA = DEMO_IDS["user"]
 GRACE = DEMO_IDS["secondUser"]
@@ -17,19 +17,8 @@ OWNER = DEMO_IDS["role"]
 SOURCE_ADMIN = "1x3H9tcPBckptxhnnKh4NPwHMBD"
 WORKSPACE = DEMO_IDS["workspace"]
 WEBSITE = DEMO_IDS["source"]
-KEYS = ["getUser", "listUsers", "createUserInvites", "deleteUser"]
 
 
-async def run(key: str, inputs: dict[str, Any], conn: dict[str, Any]) -> Any:
-    result = await segment.invoke(key, inputs, connection=conn)
-    assert set(result) == {"data"}
-    return result["data"]
-
-
-@pytest.mark.parametrize("key", KEYS)
-async def test_example_input_runs(emulator: Emulator, conn: dict[str, Any], key: str) -> None:
-    body = await run(key, dict(segment.actions[key].example), conn)
-    assert isinstance(body["data"], dict)
 
 
 async def test_get_user(emulator: Emulator, conn: dict[str, Any]) -> None:

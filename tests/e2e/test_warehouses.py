@@ -9,6 +9,7 @@ import pytest
 from component import segment
 from component.emulator import DEMO_IDS, MASK, Emulator
 from component.segment.errors import InputError, NotFound
+from tests.e2e.conftest import run
 
 WAREHOUSE = DEMO_IDS["warehouse"]
 SECOND_WAREHOUSE = DEMO_IDS["secondWarehouse"]
@@ -18,17 +19,7 @@ IOS = "p1EpNWphY9v4Fpm0jGx8Ew"
 BACKEND = "dImPXq5IIDjNgmQfS10qMZ"
 SETTINGS = {"hostname": "new.db.example.com", "port": 5433, "database": "events", "username": "loader",
             "password": "s3cret"}
-KEYS = [
-    "getWarehouse", "listWarehouses", "createWarehouse", "updateWarehouse", "deleteWarehouse",
-    "addConnectionFromSourceToWarehouse", "removeSourceConnectionFromWarehouse",
-    "listConnectedSourcesFromWarehouse",
-]
 
-
-async def run(key: str, inputs: dict[str, Any], conn: dict[str, Any]) -> Any:
-    result = await segment.invoke(key, inputs, connection=conn)
-    assert set(result) == {"data"}
-    return result["data"]
 
 
 def connected(emulator: Emulator, warehouse_id: str) -> list[str]:
@@ -235,9 +226,3 @@ async def test_connection_to_missing_ids_is_not_found(emulator: Emulator, conn: 
         await run("removeSourceConnectionFromWarehouse", {"warehouseId": "nope", "sourceId": WEBSITE}, conn)
     with pytest.raises(NotFound):  # a Source that is not connected
         await run("removeSourceConnectionFromWarehouse", {"warehouseId": WAREHOUSE, "sourceId": BACKEND}, conn)
-
-
-@pytest.mark.parametrize("key", KEYS)
-async def test_example_runs(key: str, emulator: Emulator, conn: dict[str, Any]) -> None:
-    body = await run(key, dict(segment.actions[key].example), conn)
-    assert isinstance(body, dict) and isinstance(body.get("data"), dict)
