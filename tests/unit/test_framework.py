@@ -173,3 +173,50 @@ def test_the_second_component_runs_without_segment_and_loads_only_the_module_it_
     assert report["loaded"] == {"tests.toy.books": True, "tests.toy.picklists": False}
     assert report["all"] is True
     assert report["segment"] == []
+
+
+def test_a_handler_the_index_does_not_know_loads_every_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A handler added since the index was last written still runs: its module is found by loading all."""
+    from component.framework.loading import LazyHandlers
+
+    # A fresh component whose handler module nothing has imported yet.
+    (tmp_path / "lazy_shelf_definition.py").write_text(
+        "from tests.toy.definition import ShelfConnection, check_shelf, make_context, _nothing_to_close\n"
+        "from component.framework.registry import ComponentInfo, Connection\n"
+        "from component.framework.runtime import Component\n"
+        "shelf = Component(ComponentInfo('lazy', 'Lazy', 'A fresh shelf.'),\n"
+        "    Connection('k', 'K', 'A key.', ShelfConnection, check_shelf), make_context=make_context,\n"
+        "    close=_nothing_to_close)\n"
+    )
+    (tmp_path / "lazy_shelf_books.py").write_text(
+        "from component.framework.inputs import InputModel\n"
+        "from lazy_shelf_definition import shelf\n"
+        "@shelf.action('count', label='Count', description='Counts the books.', example={})\n"
+        "async def count(ctx, inputs: InputModel) -> int:\n"
+        "    return len(ctx.books)\n"
+    )
+    (tmp_path / "handlers.json").write_text("[]")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("lazy_shelf_definition", "lazy_shelf_books"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    loaded: list[str] = []
+
+    def modules() -> list[str]:
+        loaded.append("all")
+        return ["lazy_shelf_books"]
+
+    def definition() -> Any:
+        import lazy_shelf_definition  # type: ignore[import-not-found]
+
+        return lazy_shelf_definition.shelf
+
+    lazy = LazyHandlers(definition, tmp_path / "handlers.json", modules)
+    assert lazy.component.actions == {}
+    assert "count" in lazy.load("count").actions and loaded == ["all"]
+    lazy.load("count")
+    lazy.load()
+    assert loaded == ["all"]  # loaded once, then known
+    with pytest.raises(InputError, match="no action or data source named 'lend'"):
+        lazy.load("lend").get("lend")
+    for name in ("lazy_shelf_definition", "lazy_shelf_books"):
+        sys.modules.pop(name, None)
