@@ -72,3 +72,18 @@ def test_every_handler_runs_from_the_cli_with_its_example(key: str, capsys: pyte
     result = json.loads(out)
     assert ("data" in result) if key in segment.actions else ("result" in result and result["result"])
     assert "built-in Segment API emulator" in err
+
+
+def test_invoking_one_handler_imports_only_the_module_that_declares_it() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from component import segment\n"
+        "segment.load_handlers('getSource')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('component.segment.actions.')"
+        " or m == 'component.segment.data_sources')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == ["component.segment.actions.sources"]
