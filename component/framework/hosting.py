@@ -10,9 +10,13 @@ does any other component that offers the same four calls. Hosts take it as a par
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from component.framework.errors import ComponentError, InputError, InternalError
+
+if TYPE_CHECKING:
+    from component.framework.inputs import InputModel
+    from component.framework.runtime import Component
 
 
 class HostedComponent(Protocol):
@@ -43,6 +47,12 @@ class HostedComponent(Protocol):
     async def aclose(self) -> None:
         """Release what the component pooled for the running event loop (HTTP sessions)."""
         ...
+
+
+if TYPE_CHECKING:
+
+    def _every_component_is_hostable(component: Component[InputModel, object]) -> HostedComponent:
+        return component  # mypy proves that a Component offers the calls a host makes
 
 
 def error_status(error: BaseException) -> int:
