@@ -97,21 +97,16 @@ def tool_annotations(kind: Kind, method: str | None, title: str) -> types.ToolAn
 
 
 def shape_schema(value: Any, depth: int = 0) -> dict[str, Any]:
-    """A loose JSON Schema of an example's shape: objects and arrays by their members, no field
-    required, null allowed and leaves unconstrained, so a real answer that differs from the example
-    (a field left out, a null) still validates while the agent learns where the data is."""
-    if depth >= 4:
+    """A loose JSON Schema of an example's shape: objects by their properties, arrays by their
+    first item, and no `type`, `required` or leaf constraint, so any real answer validates (a field
+    left out, a null, a text body from a raw request) while the agent learns where the data is.
+    (`properties` and `items` apply only to an object and an array.)"""
+    if depth >= 6:
         return {}
     if isinstance(value, dict):
-        return {
-            "type": ["object", "null"],
-            "properties": {str(k): shape_schema(v, depth + 1) for k, v in value.items()},
-        }
-    if isinstance(value, list):
-        schema: dict[str, Any] = {"type": ["array", "null"]}
-        if value:
-            schema["items"] = shape_schema(value[0], depth + 1)
-        return schema
+        return {"properties": {str(k): shape_schema(v, depth + 1) for k, v in value.items()}}
+    if isinstance(value, list) and value:
+        return {"items": shape_schema(value[0], depth + 1)}
     return {}
 
 

@@ -183,3 +183,14 @@ async def test_progress_is_reported_when_the_client_asks(connect: Connect, emula
     assert not result.is_error
     assert [p for p, _, _ in seen] == [0.0, 1.0]
     assert all(total == 1.0 for _, total, _ in seen)
+
+
+async def test_an_answer_unlike_the_example_payload_still_passes_the_output_schema(
+    connect: Connect, emulator: Emulator
+) -> None:
+    async with connect() as client:  # the SDK's client validates structured results against outputSchema
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+        assert tools["rawRequest"].output_schema is not None
+        text = await client.call_tool("rawRequest", {"url": "/sources", "method": "GET", "responseType": "text"})
+    assert not text.is_error
+    assert isinstance(_body(text)["data"], str) and DEMO_SOURCE in _body(text)["data"]
