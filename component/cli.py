@@ -7,7 +7,7 @@
     segment-component fixtures [--check]         regenerate (or check) the example payloads
     segment-component emulator [--host H] [--port P] [--seed N] [--no-rate-limits]
     segment-component check-connection          test the connection (GET /, workspace slug)
-    segment-component mcp [--read-only|--allow-writes] [--emulator]   an MCP server over stdio
+    segment-component mcp [--read-only|--allow-writes] [--emulator] [--http PORT]   an MCP server
 
 The connection comes from SEGMENT_API_KEY, SEGMENT_SUBDOMAIN, SEGMENT_REGION and
 SEGMENT_API_BASE_URL. With no API key, `run` and `check-connection` start the built-in emulator
@@ -249,7 +249,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     import asyncio
 
     from component import segment
-    from component.hosts.mcp import McpHost, serve_stdio
+    from component.hosts.mcp import McpHost, serve_http, serve_stdio
     from component.segment.environment import env_region, host_connection
     from component.segment.methods import HTTP_METHODS
 
@@ -265,7 +265,11 @@ def cmd_mcp(args: argparse.Namespace) -> int:
                     allow_writes=args.allow_writes, note=host.note,
                     default_inputs={"region": region} if region else {}, example_payloads=_example_payloads(),
                 )
-                await serve_stdio(server)
+                if args.http is None:
+                    await serve_stdio(server)
+                else:
+                    sys.stderr.write(f"note: serving MCP at http://127.0.0.1:{args.http}/mcp\n")
+                    await serve_http(server, args.http)
         finally:
             await segment.aclose()
 
@@ -326,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     writes.add_argument("--read-only", action="store_true", help="offer only the tools that read")
     writes.add_argument("--allow-writes", action="store_true", help="send writes (default: answer with a preview)")
     mcp.add_argument("--emulator", action="store_true", help="use the built-in emulator even with a token")
+    mcp.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on 127.0.0.1:PORT, not stdio")
     mcp.set_defaults(func=cmd_mcp)
     return parser
 

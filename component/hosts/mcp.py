@@ -411,3 +411,16 @@ async def serve_stdio(host: McpHost) -> None:
     server = host.server()
     async with stdio_server() as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
+async def serve_http(host: McpHost, port: int) -> None:
+    """Serve `host` over the streamable HTTP transport at http://127.0.0.1:PORT/mcp until stopped.
+
+    Loopback only: the transport has no authentication of its own, and every tool acts with the
+    server's token, so it is never offered to other machines. The SDK also refuses requests whose
+    Host or Origin is not loopback (DNS rebinding)."""
+    import uvicorn
+
+    app = host.server().streamable_http_app(host="127.0.0.1")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    await uvicorn.Server(config).serve()
