@@ -67,6 +67,7 @@ class ToolSpec:
     method: str | None  # the HTTP method it sends; None when an input decides it
     tool: types.Tool
     confirm_of: str | None = None  # for a declared DELETE: the input `confirm` must repeat
+    connection_input: str = ""  # the input under which the runtime would take a connection
 
     @property
     def reads_only(self) -> bool:
@@ -223,13 +224,14 @@ class McpHost:
             required = [name for name in schema.get("required", []) if name in properties]
             confirm_of = required[-1] if required else None
             target = properties.get(confirm_of, {}) if confirm_of else {"type": "string"}
+            what = f"`{confirm_of}`" if confirm_of else "the path it deletes (as a preview shows it)"
             properties["confirm"] = {
                 **{k: v for k, v in target.items() if k in ("type", "items", "minItems", "minLength")},
                 "title": "Confirm",
-                "description": f"Repeat `{confirm_of}` exactly: a deletion runs only when it matches.",
+                "description": f"Repeat {what} exactly: a deletion runs only when it matches.",
             }
             schema["required"] = [*schema.get("required", []), "confirm"]
-            description += f" Needs `confirm` repeating `{confirm_of}`."
+            description += f" Needs `confirm` repeating {what}."
         elif method is None and kind == "action":
             properties["confirm"] = {
                 "type": "string",
@@ -255,7 +257,7 @@ class McpHost:
             output_schema=out,
             annotations=tool_annotations(kind, method, label),
         )
-        return ToolSpec(key, kind, method, tool, confirm_of)
+        return ToolSpec(key, kind, method, tool, confirm_of, str(described.get("connectionInput", "")))
 
     @staticmethod
     def _reads(kind: Kind, method: str | None) -> bool:
@@ -337,6 +339,11 @@ class McpHost:
                 raise InputError.single("name", reason)
             if arguments is not None and not isinstance(arguments, Mapping):
                 raise InputError.single("(arguments)", "must be an object", handler=name)
+            if spec.connection_input and spec.connection_input in (arguments or {}):
+                # The runtime would take a connection from the inputs; here the server's is the only one.
+                raise InputError.single(
+                    spec.connection_input, "is not an input here: the server supplies the connection", handler=name
+                )
             inputs = self._inputs(spec, arguments or {})
             confirm = inputs.pop("confirm", None) if spec.takes_confirm else None
             if progress:

@@ -154,12 +154,16 @@ async def test_bad_arguments_are_a_tool_error_naming_the_field(connect: Connect,
         unknown = await client.call_tool("getSource", {"sourceId": DEMO_SOURCE, "colour": "red"})
         missing = await client.call_tool("createSource", {"slug": "x"})
         no_tool = await client.call_tool("noSuchTool", {})
+        other_connection = await client.call_tool(
+            "getSource", {"sourceId": DEMO_SOURCE, "connectionInput": {"apiKey": "k", "baseUrl": "http://elsewhere"}}
+        )
     assert set(_field_errors(wrong_type)) == {"count"}
     assert set(_field_errors(unknown)) == {"colour"}
     assert set(_field_errors(missing)) == {"metadataId"}
     assert set(_field_errors(no_tool)) == {"name"}
+    assert set(_field_errors(other_connection)) == {"connectionInput"}
     assert emulator.requests == []
-    for result in (wrong_type, unknown, missing, no_tool):
+    for result in (wrong_type, unknown, missing, no_tool, other_connection):
         assert "Traceback" not in result.model_dump_json()
 
 
