@@ -23,6 +23,7 @@ from component.cli import PROJECT_DIR
 from component.emulator import DEMO_SUBDOMAIN, running_emulator
 from component.segment.ids import DEMO_SOURCE, DEMO_SOURCE_METADATA
 from tests.helpers import CANARY
+from tests.mcp.test_tools import check_every_handler_is_a_tool
 
 Open = Callable[..., AbstractAsyncContextManager[Client]]
 
@@ -60,11 +61,7 @@ async def test_preview_mode_reads_and_previews_writes_against_the_built_in_emula
     async with serve() as client:
         assert client.instructions is not None and "emulator" in client.instructions
         assert "Preview mode" in client.instructions
-        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
-        assert len(tools) == 56
-        get, delete = tools["getSource"].annotations, tools["deleteSource"].annotations
-        assert get is not None and (get.read_only_hint, get.destructive_hint) == (True, False)
-        assert delete is not None and (delete.read_only_hint, delete.destructive_hint) == (False, True)
+        check_every_handler_is_a_tool(list((await client.list_tools()).tools))
 
         before = await _source_ids(client)
         assert DEMO_SOURCE in before

@@ -34,11 +34,18 @@ def _kind(methods: set[str]) -> str:
 
 
 async def test_every_handler_is_a_tool_with_its_schema_and_true_annotations(connect: Connect) -> None:
+    async with connect() as client:
+        check_every_handler_is_a_tool(list((await client.list_tools()).tools))
+
+
+def check_every_handler_is_a_tool(listed: list[types.Tool]) -> None:
+    """Every handler is a tool with its label, description, input schema (less the connection, plus
+    `confirm` where a delete may be sent) and the annotations its exact-request cases make true."""
     manifest = segment.manifest()
     described = {**manifest["actions"], **manifest["dataSources"]}
     sent = _sent_methods()
-    async with connect() as client:
-        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    tools = {tool.name: tool for tool in listed}
+    assert len(tools) == len(listed)
     assert set(tools) == set(described)
     for key, tool in tools.items():
         handler = described[key]
