@@ -296,9 +296,19 @@ class McpHost:
             text = text.replace(secret, MASK)
         return secrets.redact(text)
 
+    def _scrub_value(self, value: Any) -> Any:
+        """`value` (JSON data) with `_scrub` applied to every text in it, keys included."""
+        if isinstance(value, str):
+            return self._scrub(value)
+        if isinstance(value, dict):
+            return {self._scrub(str(k)): self._scrub_value(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self._scrub_value(item) for item in value]
+        return value
+
     def _result(self, payload: dict[str, Any], *, error: bool = False) -> types.CallToolResult:
-        text = self._scrub(json.dumps(payload, ensure_ascii=False, default=str))
-        clean: dict[str, Any] = json.loads(text)
+        clean: dict[str, Any] = self._scrub_value(payload)
+        text = json.dumps(clean, ensure_ascii=False, default=str)
         return types.CallToolResult(
             content=[types.TextContent(type="text", text=text)],
             structured_content=clean,
