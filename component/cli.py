@@ -7,6 +7,7 @@
     segment-component fixtures [--check]         regenerate (or check) the example payloads
     segment-component emulator [--host H] [--port P] [--seed N] [--no-rate-limits]
     segment-component check-connection          test the connection (GET /, workspace slug)
+    segment-component mcp [--read-only|--allow-writes] [--emulator] [--http PORT]   an MCP server
 
 The connection comes from SEGMENT_API_KEY, SEGMENT_SUBDOMAIN, SEGMENT_REGION and
 SEGMENT_API_BASE_URL. With no API key, `run` and `check-connection` start the built-in emulator
@@ -226,6 +227,59 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- mcp ------------------------------------------------------------------------------------------------
+
+
+def _example_payloads() -> dict[str, Any]:
+    """Each action's example payload (fixtures/actions/KEY.json), where the checkout has them."""
+    payloads: dict[str, Any] = {}
+    for path in sorted((PROJECT_DIR / "fixtures" / "actions").glob("*.json")):
+        try:
+            payloads[path.stem] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+    return payloads
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("mcp") is None:
+        return _fail("the MCP server needs the MCP SDK: pip install 'segment-component[mcp]'", EXIT_FAILURE)
+    import asyncio
+
+    from component import segment
+    from component.hosts.mcp import McpHost, serve_http, serve_stdio
+    from component.segment.environment import env_region, host_connection
+    from component.segment.methods import HTTP_METHODS
+
+    region = env_region()
+
+    async def main() -> None:
+        try:
+            async with host_connection(args.emulator) as host:
+                if host.note:
+                    sys.stderr.write(f"note: {host.note}\n")
+                server = McpHost(
+                    segment, host.connection, methods=HTTP_METHODS, read_only=args.read_only,
+                    allow_writes=args.allow_writes, note=host.note,
+                    default_inputs={"region": region} if region else {}, example_payloads=_example_payloads(),
+                )
+                if args.http is None:
+                    await serve_stdio(server)
+                else:
+                    sys.stderr.write(f"note: serving MCP at http://127.0.0.1:{args.http}/mcp\n")
+                    await serve_http(server, args.http)
+        finally:
+            await segment.aclose()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="segment-component",
@@ -270,6 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--debug", action="store_true")
     check.add_argument("--emulator", action="store_true")
     check.set_defaults(func=cmd_check_connection)
+
+    mcp = commands.add_parser("mcp", help="serve every handler as an MCP tool over stdio (safe by default)")
+    writes = mcp.add_mutually_exclusive_group()
+    writes.add_argument("--read-only", action="store_true", help="offer only the tools that read")
+    writes.add_argument("--allow-writes", action="store_true", help="send writes (default: answer with a preview)")
+    mcp.add_argument("--emulator", action="store_true", help="use the built-in emulator even with a token")
+    mcp.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on 127.0.0.1:PORT, not stdio")
+    mcp.set_defaults(func=cmd_mcp)
     return parser
 
 

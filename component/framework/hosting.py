@@ -81,3 +81,22 @@ def error_body(error: BaseException) -> dict[str, Any]:
         if value is not None and not isinstance(error, InputError):
             body[attribute] = value
     return body
+
+
+class WouldSend(ComponentError):
+    """What a dry run stops at: a host that must not change anything passes `dry_run=True` to
+    `invoke()`, and a component that supports it sends its reads (they change nothing) but raises
+    this instead of sending the first request that could change something. It describes that
+    request as the component would send it, without headers; values of the invocation's secrets
+    are already masked."""
+
+    def __init__(self, method: str, path: str, query: list[tuple[str, str]], body: Any) -> None:
+        self.method = method
+        self.path = path
+        self.query = query
+        self.body = body
+        super().__init__(f"dry run: would send {method} {path}")
+
+    def describe(self) -> dict[str, Any]:
+        return {"method": self.method, "path": self.path, "query": [list(pair) for pair in self.query],
+                "body": self.body}

@@ -31,6 +31,7 @@ import aiohttp
 
 from component import __version__
 from component.framework.debug import Trace, secrets
+from component.framework.hosting import WouldSend
 from component.segment.errors import (
     ApiError,
     InputError,
@@ -262,6 +263,8 @@ class SegmentClient:
     trace: Trace
     policy: RetryPolicy = DEFAULT_POLICY
     sessions: SessionPool = pool
+    #: A host's dry run: reads are sent, the first other request raises `WouldSend` unsent.
+    dry_run: bool = False
 
     def __repr__(self) -> str:  # the token stays out of every repr
         return f"SegmentClient(base_url={self.base_url!r})"
@@ -296,6 +299,11 @@ class SegmentClient:
             except (TypeError, ValueError, RecursionError):
                 raise InputError.single("(body)", "is not JSON data") from None
             send_headers["Content-Type"] = media_type
+        if self.dry_run and method not in ("GET", "HEAD", "OPTIONS"):
+            raise WouldSend(
+                method, secrets.redact(route), [(k, secrets.redact(v)) for k, v in query],
+                _redacted(json_body) if json_body is not None else _redacted(_describe_data(data)),
+            )
         # Set last: no caller-supplied header may replace the credentials.
         send_headers["Authorization"] = f"Bearer {self.api_key}"
         url = join(self.base_url, route)
@@ -439,6 +447,15 @@ def page_query(count: int, cursor: str | None) -> list[tuple[str, str]]:
     if cursor:
         pairs.append(("pagination[cursor]", cursor))
     return pairs
+
+
+def _describe_data(data: bytes | str | aiohttp.FormData | None) -> Any:
+    """A non-JSON body as a dry run shows it: text as is, anything else by its kind."""
+    if data is None or isinstance(data, str):
+        return data
+    if isinstance(data, bytes):
+        return f"({len(data)} bytes)"
+    return "(multipart form data)"
 
 
 def _parse(raw: bytes, response_type: ResponseType, status: int, method: str, route: str) -> Any:

@@ -92,6 +92,7 @@ def make_context(
     *,
     retry: RetryPolicy | None = None,
     region: str | None = None,
+    dry_run: bool = False,
 ) -> SegmentContext:
     """Bind a client to the connection, region and trace. Nothing to close: sessions are pooled."""
     chosen = getattr(inputs, "region", None) or REGION_ALIASES.get(region or "", region) or DEFAULT_REGION
@@ -106,6 +107,7 @@ def make_context(
     )
     if retry is not None:
         client.policy = retry
+    client.dry_run = dry_run
     return SegmentContext(client=client, trace=trace)
 
 

@@ -1,0 +1,1 @@
+"""Hosts of the framework: programs that serve any component (the MCP server, ...)."""

@@ -1,0 +1,45 @@
+"""MCP fixtures: the emulator, and an in-memory MCP client on a host over it in a given mode."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from component import segment
+from component.cli import _example_payloads
+from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator, running_emulator
+from component.hosts.mcp import McpHost
+from component.segment.methods import HTTP_METHODS
+
+Connect = Callable[..., AbstractAsyncContextManager[Client]]
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Emulator]:
+    async with running_emulator(rate_limits=False) as emu:
+        yield emu
+
+
+@pytest.fixture
+def connect(emulator: Emulator) -> Connect:
+    """`async with connect(allow_writes=True) as client:` a client of a host on the emulator."""
+
+    @asynccontextmanager
+    async def open_client(**mode: Any) -> AsyncIterator[Client]:
+        connection = {"apiKey": DEMO_API_KEY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
+        host = McpHost(
+            segment,
+            connection,
+            methods=HTTP_METHODS,
+            note="the emulator",
+            example_payloads=_example_payloads(),
+            **mode,
+        )
+        async with Client(host.server()) as client:
+            yield client
+
+    return open_client
