@@ -16,9 +16,10 @@ import json
 import sys
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from component.paths import INDEX_PATH
 
 if TYPE_CHECKING:
     from component.framework.registry import Handler
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     data_sources: dict[str, Handler]
     component: Component
 
-INDEX_PATH = Path(__file__).resolve().parent.parent / "handlers.json"
 _all_loaded = False
 
 
