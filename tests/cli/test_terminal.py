@@ -98,36 +98,41 @@ async def test_ctrl_c_while_the_result_is_written_exits_130_with_one_line(big_wo
     env = clean_env({"SEGMENT_API_KEY": DEMO_API_KEY, "SEGMENT_SUBDOMAIN": DEMO_SUBDOMAIN,
                      "SEGMENT_API_BASE_URL": big_workspace.url})
     # stdout is a pipe nobody reads: once the result outgrows the pipe's buffer, the writer blocks.
-    child = subprocess.Popen([*COMMAND, "run", "listSources", "--set", "fetchAll=true"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert child.stdout is not None and child.stderr is not None
+    read_end, write_end = os.pipe()
     try:
-        deadline = time.monotonic() + 60
-        while not select.select([child.stdout], [], [], 0)[0]:
-            assert child.poll() is None, child.stderr.read().decode()
-            assert time.monotonic() < deadline, "no output"
-            await asyncio.sleep(0.05)  # the emulator in this loop answers meanwhile
-        await asyncio.sleep(0.5)
-        assert child.poll() is None, "the result fit in the pipe: the test needs a larger one"
-        child.send_signal(signal.SIGINT)
-        for _ in range(600):
-            if child.poll() is not None:
-                break
-            await asyncio.sleep(0.1)
-        err = child.stderr.read().decode()
+        child = await asyncio.create_subprocess_exec(
+            *COMMAND, "run", "listSources", "--set", "fetchAll=true", env=env,
+            stdout=write_end, stderr=asyncio.subprocess.PIPE,
+        )
+        os.close(write_end)
+        write_end = -1
+        try:
+            deadline = time.monotonic() + 60
+            while not select.select([read_end], [], [], 0)[0]:
+                assert child.returncode is None, "the CLI ended before writing"
+                assert time.monotonic() < deadline, "no output"
+                await asyncio.sleep(0.05)  # the emulator in this loop answers meanwhile
+            await asyncio.sleep(0.5)
+            assert child.returncode is None, "the result fit in the pipe: the test needs a larger one"
+            child.send_signal(signal.SIGINT)
+            _, err_bytes = await asyncio.wait_for(child.communicate(), 60)
+        finally:
+            if child.returncode is None:
+                child.kill()
+                await child.wait()
     finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait()
-        child.stdout.close()
-        child.stderr.close()
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
+    err = err_bytes.decode()
     assert child.returncode == 130
     assert err.splitlines() == ["error: interrupted"]
 
 
 # --- encodings and awkward answers --------------------------------------------------------------------
 
-AWKWARD_BODY = b'{"data": {"source": {"id": "x", "name": "caf\\u00e9 \\ud800 \\u2603", "score": NaN, "big": -Infinity}}}'
+AWKWARD_BODY = (b'{"data": {"source": {"id": "x", "name": "caf\\u00e9 \\ud800 \\u2603", '
+                b'"score": NaN, "big": -Infinity}}}')
 AWKWARD_SOURCE = {"id": "x", "name": "caf\u00e9 \ud800 \u2603", "score": None, "big": None}
 
 
@@ -259,4 +264,4 @@ def test_a_timeout_says_the_time_spent_over_all_tries() -> None:
     [line] = result.stderr.splitlines()
     assert line.startswith("error: GET /sources: timed out after 0.3 s (the last of 2 tries, "), line
     seconds = float(line.rsplit("tries, ", 1)[1].split(" s in all)")[0])
-    assert 0.6 <= seconds and math.isfinite(seconds)
+    assert seconds >= 0.6 and math.isfinite(seconds)
