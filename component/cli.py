@@ -137,6 +137,17 @@ def _progress_on_stderr() -> Iterator[None]:
         reporter.close()  # clears the status line before the result or the error is written
 
 
+#: The environment variable behind each input the CLI fills from the environment.
+_VARIABLES = {"connection.apiKey": "SEGMENT_API_KEY", "connection.subdomain": "SEGMENT_SUBDOMAIN",
+              "connection.baseUrl": "SEGMENT_API_BASE_URL", "region": "SEGMENT_REGION"}
+
+
+def _variables_behind(fields: Sequence[str]) -> str:
+    """For an input error about values the environment gave: which variables to change."""
+    names = [_VARIABLES[field] for field in fields if field in _VARIABLES and os.environ.get(_VARIABLES[field])]
+    return f" (set by {', '.join('$' + name for name in dict.fromkeys(names))})" if names else ""
+
+
 def _check_environment(use_emulator: bool) -> None:
     """Refuse, before anything starts, an environment the run cannot use; names the variable."""
     from component.segment.client import pool
@@ -272,7 +283,7 @@ def _run_async(main: Callable[[], Coroutine[Any, Any, Any]]) -> int:
         with _progress_on_stderr():
             result: Any = asyncio.run(main())
     except InputError as exc:
-        return _fail(str(exc), EXIT_INPUT)
+        return _fail(str(exc) + _variables_behind(exc.fields), EXIT_INPUT)
     except SegmentError as exc:
         return _fail(str(exc), EXIT_FAILURE)
     except Exception as exc:  # never a bare traceback, and never a secret

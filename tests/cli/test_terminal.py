@@ -207,7 +207,17 @@ def test_a_bad_region_lists_the_accepted_aliases() -> None:
     result = cli("run", "getSource", "--set", "sourceId=x", env={**TOKEN_ENV, "SEGMENT_REGION": "mars"})
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "error: Invalid input for getSource: region: must be one of: api, eu1.api (or eu, eu1, us)"
+        "error: Invalid input for getSource: region: must be one of: api, eu1.api (or eu, eu1, us) "
+        "(set by $SEGMENT_REGION)"
+    ]
+
+
+def test_a_bad_base_url_from_the_environment_names_its_variable() -> None:
+    result = cli("run", "listSources", env={**TOKEN_ENV, "SEGMENT_API_BASE_URL": "ftp://example.com"})
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: Invalid input for listSources: connection.baseUrl: must be an http:// or https:// URL with a host "
+        "(set by $SEGMENT_API_BASE_URL)"
     ]
 
 
