@@ -303,14 +303,10 @@ def _enable_debug_logging() -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from component.segment.errors import InputError
-
     try:
         _check_environment(args.emulator)
         inputs = _parse_inputs(args)
-    except InputError as exc:
-        return _fail(str(exc), EXIT_INPUT)
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:  # InputError included
         return _fail(str(exc), EXIT_INPUT)
     from component.segment.environment import env_region
 
@@ -332,11 +328,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check_connection(args: argparse.Namespace) -> int:
-    from component.segment.errors import InputError
-
     try:
         _check_environment(args.emulator)
-    except (InputError, ValueError) as exc:
+    except ValueError as exc:  # InputError included
         return _fail(str(exc), EXIT_INPUT)
     if args.debug:
         _enable_debug_logging()
