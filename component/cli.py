@@ -2,7 +2,7 @@
 
     segment-component list                       every handler, one a line, with its label
     segment-component describe KEY               its inputs (JSON Schema) and example payload
-    segment-component run KEY [--input JSON|@FILE] [--set key=value ...] [--debug] [--emulator]
+    segment-component run KEY [--input JSON|@FILE|@-] [--set key=value ...] [--debug] [--emulator]
     segment-component manifest [--check|--write] print manifest.json, check it, or regenerate it
     segment-component fixtures [--check]         regenerate (or check) the example payloads
     segment-component emulator [--host H] [--port P] [--seed N] [--no-rate-limits]
@@ -12,7 +12,9 @@
 The connection comes from SEGMENT_API_KEY, SEGMENT_SUBDOMAIN, SEGMENT_REGION and
 SEGMENT_API_BASE_URL. With no API key, `run` and `check-connection` start the built-in emulator
 and say so on stderr. Results go to stdout as JSON; errors to stderr as one line, with exit code 2
-for bad input and 1 for an API or network failure.
+for bad input, 1 for an API or network failure and 130 when interrupted (Ctrl-C). A reader that
+closes the pipe early (`| head -1`) ends the program quietly with 141, as SIGPIPE ends a Unix tool.
+When stderr is a terminal, waits (rate limits, retries) and long page walks show progress there.
 
 `list` and `--help` read the generated handler index and import neither pydantic nor aiohttp, so
 they answer at once.
@@ -22,26 +24,140 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
-INDEX_PATH = PACKAGE_DIR / "handlers.json"
-MANIFEST_PATH = PROJECT_DIR / "manifest.json"
+from component.paths import DATA_DIR, FIXTURES_DIR, INDEX_PATH, MANIFEST_PATH
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
+#: The shell's codes for a program ended by SIGINT (Ctrl-C) and by SIGPIPE (a reader that left).
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+DISTRIBUTION = "segment-component"
+
+
+def _finite(value: Any) -> Any:
+    """`value` with NaN and the infinities as null (JSON has no such numbers; browsers do the same)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    return value
+
+
+def _json_text(value: Any) -> str:
+    """Valid JSON whatever the answer held (NaN, lone surrogates) and whatever stdout can encode."""
+    try:
+        text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # Python's JSON reader accepts NaN and Infinity; its writer would emit them
+        value = _finite(value)
+        text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        # A terminal that cannot show a character (PYTHONIOENCODING=ascii), or a lone surrogate
+        # that no encoding can carry: \u escapes are the same JSON in plain ASCII.
+        text = json.dumps(value, indent=2, ensure_ascii=True, allow_nan=False)
+    return text
 
 
 def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(_json_text(value) + "\n")
+
+
+def _write_line(text: str) -> None:
+    """One line of plain text on stdout, escaping what its encoding cannot show."""
+    encoding = sys.stdout.encoding or "utf-8"
+    sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
 
 
 def _fail(message: str, code: int) -> int:
     sys.stderr.write(f"error: {message}\n")
     return code
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for a reader that left (or for a write that
+    Ctrl-C interrupted) would fail, or block, again when Python flushes it at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture): nothing to flush
+        pass
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from component import __version__
+
+        return __version__
+
+
+class _VersionAction(argparse.Action):
+    """--version, reading the installed distribution's metadata only when asked (it costs an import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: Any = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        sys.stdout.write(f"{DISTRIBUTION} {_version()}\n")
+        parser.exit()
+
+
+@contextmanager
+def _progress_on_stderr() -> Iterator[None]:
+    """Show waits and page walks on stderr while the block runs, when stderr is a terminal: a pipe
+    or a log file gets nothing, and stdout (the result) never does."""
+    try:
+        interactive = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        interactive = False
+    if not interactive:
+        yield
+        return
+    from component.framework.progress import TerminalReporter, reporting
+
+    reporter = TerminalReporter(sys.stderr)
+    try:
+        with reporting(reporter):
+            yield
+    finally:
+        reporter.close()  # clears the status line before the result or the error is written
+
+
+#: The environment variable behind each input the CLI fills from the environment.
+_VARIABLES = {"connection.apiKey": "SEGMENT_API_KEY", "connection.subdomain": "SEGMENT_SUBDOMAIN",
+              "connection.baseUrl": "SEGMENT_API_BASE_URL", "region": "SEGMENT_REGION"}
+
+
+def _variables_behind(fields: Sequence[str]) -> str:
+    """For an input error about values the environment gave: which variables to change."""
+    names = [_VARIABLES[field] for field in fields if field in _VARIABLES and os.environ.get(_VARIABLES[field])]
+    return f" (set by {', '.join('$' + name for name in dict.fromkeys(names))})" if names else ""
+
+
+def _check_environment(use_emulator: bool) -> None:
+    """Refuse, before anything starts, an environment the run cannot use; names the variable."""
+    from component.segment.client import pool
+
+    if not use_emulator and os.environ.get("SEGMENT_API_KEY", "").strip() \
+            and not os.environ.get("SEGMENT_SUBDOMAIN", "").strip():
+        raise ValueError("SEGMENT_SUBDOMAIN is not set: set it to the workspace slug (app.segment.com/<slug>) "
+                         "that SEGMENT_API_KEY belongs to")
+    pool.max_concurrency  # noqa: B018 -- reads $SEGMENT_MAX_CONCURRENCY, so a bad value is refused now
 
 
 # --- list -----------------------------------------------------------------------------------------
@@ -57,7 +173,7 @@ def cmd_list(_: argparse.Namespace) -> int:
     width = max(len(entry["key"]) for entry in index)
     for entry in index:
         kind = "action" if entry["kind"] == "action" else "picklist"
-        sys.stdout.write(f"{entry['key']:<{width}}  {kind:<8}  {entry['label']}\n")
+        _write_line(f"{entry['key']:<{width}}  {kind:<8}  {entry['label']}")
     return EXIT_OK
 
 
@@ -73,7 +189,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _fail(str(exc), EXIT_INPUT)
     description = handler.describe()
-    fixture = PROJECT_DIR / handler.fixture_path
+    fixture = DATA_DIR / handler.fixture_path
     description["examplePayload"] = json.loads(fixture.read_text()) if fixture.exists() else None
     _print_json(description)
     return EXIT_OK
@@ -89,7 +205,7 @@ def cmd_manifest(args: argparse.Namespace) -> int:
         return EXIT_FAILURE if problems else EXIT_OK
     if args.write:
         write(MANIFEST_PATH, INDEX_PATH)
-        sys.stderr.write(f"wrote {MANIFEST_PATH.name} and {INDEX_PATH.relative_to(PROJECT_DIR)}\n")
+        sys.stderr.write(f"wrote {MANIFEST_PATH} and {INDEX_PATH}\n")
         return EXIT_OK
     sys.stdout.write(render())
     return EXIT_OK
@@ -100,7 +216,7 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
 
     from component.fixtures import regenerate
 
-    problems = asyncio.run(regenerate(PROJECT_DIR, check_only=args.check))
+    problems = asyncio.run(regenerate(DATA_DIR, check_only=args.check))
     for problem in problems:
         sys.stderr.write(f"error: {problem}\n")
     return EXIT_FAILURE if problems else EXIT_OK
@@ -112,7 +228,7 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
 def _parse_inputs(args: argparse.Namespace) -> dict[str, Any]:
     inputs: dict[str, Any] = {}
     if args.input:
-        text = Path(args.input[1:]).read_text() if args.input.startswith("@") else args.input
+        text = _read_input(args.input)
         try:
             loaded = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -126,6 +242,19 @@ def _parse_inputs(args: argparse.Namespace) -> dict[str, Any]:
             raise ValueError(f"--set takes key=value, got {key or pair!r}")
         inputs[key] = value  # text, read as the input's type by the runtime's lax rules
     return inputs
+
+
+def _read_input(option: str) -> str:
+    """--input's text: JSON itself, @FILE, or @- for standard input."""
+    if not option.startswith("@"):
+        return option
+    name = option[1:]
+    try:
+        return sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"--input: {'standard input' if name == '-' else name} is not UTF-8 text") from None
+    except OSError as exc:
+        raise ValueError(f"--input: cannot read {name or '(no file name)'}: {exc.strerror or exc}") from None
 
 
 async def _with_connection(
@@ -152,13 +281,12 @@ def _run_async(main: Callable[[], Coroutine[Any, Any, Any]]) -> int:
     from component.segment.errors import InputError, SegmentError
 
     try:
-        result: Any = asyncio.run(main())
+        with _progress_on_stderr():
+            result: Any = asyncio.run(main())
     except InputError as exc:
-        return _fail(str(exc), EXIT_INPUT)
+        return _fail(str(exc) + _variables_behind(exc.fields), EXIT_INPUT)
     except SegmentError as exc:
         return _fail(str(exc), EXIT_FAILURE)
-    except KeyboardInterrupt:
-        return _fail("interrupted", EXIT_FAILURE)
     except Exception as exc:  # never a bare traceback, and never a secret
         return _fail(secrets.redact(f"unexpected {type(exc).__name__}: {exc}"), EXIT_FAILURE)
     _print_json(result)
@@ -177,8 +305,9 @@ def _enable_debug_logging() -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     try:
+        _check_environment(args.emulator)
         inputs = _parse_inputs(args)
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:  # InputError included
         return _fail(str(exc), EXIT_INPUT)
     from component.segment.environment import env_region
 
@@ -200,6 +329,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check_connection(args: argparse.Namespace) -> int:
+    try:
+        _check_environment(args.emulator)
+    except ValueError as exc:  # InputError included
+        return _fail(str(exc), EXIT_INPUT)
     if args.debug:
         _enable_debug_logging()
     from component.segment.environment import env_region
@@ -233,7 +366,7 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 def _example_payloads() -> dict[str, Any]:
     """Each action's example payload (fixtures/actions/KEY.json), where the checkout has them."""
     payloads: dict[str, Any] = {}
-    for path in sorted((PROJECT_DIR / "fixtures" / "actions").glob("*.json")):
+    for path in sorted((FIXTURES_DIR / "actions").glob("*.json")):
         try:
             payloads[path.stem] = json.loads(path.read_text())
         except (OSError, ValueError):
@@ -287,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Connection: SEGMENT_API_KEY, SEGMENT_SUBDOMAIN, SEGMENT_REGION (api|eu1.api), "
         "SEGMENT_API_BASE_URL. Without an API key, run uses the built-in emulator.",
     )
+    parser.add_argument("--version", action=_VersionAction, help="print the installed version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("list", help="every handler, one a line").set_defaults(func=cmd_list)
@@ -297,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="invoke an action or picklist")
     run.add_argument("key")
-    run.add_argument("--input", help="inputs as a JSON object, or @FILE to read them from a file")
+    run.add_argument("--input", help="inputs as a JSON object, @FILE to read them from a file, or @- from stdin")
     run.add_argument("--set", action="append", metavar="KEY=VALUE", help="one input (repeatable)")
     run.add_argument("--debug", action="store_true", help="log each HTTP call on stderr")
     run.add_argument("--emulator", action="store_true", help="use the built-in emulator even with a token")
@@ -336,9 +470,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    code: int = args.func(args)
-    return code
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit:
+            sys.stdout.flush()  # --help or --version into a closed pipe fails here, not at exit
+            raise
+        code: int = args.func(args)
+        sys.stdout.flush()  # a reader that closed early shows here, where it is handled
+        return code
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:  # during the call (asyncio.run re-raises it) or while the result is written
+        _discard_stdout()
+        return _fail("interrupted", EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover

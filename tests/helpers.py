@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aioresponses import aioresponses
 from yarl import URL
 
+#: The project's top folder (a source checkout): where `manifest.json` and `fixtures/` live.
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 CANARY = "sgp_CANARY_3b9f7e21d4c8a6"
 US = "https://api.segmentapis.com"
 EU = "https://eu1.api.segmentapis.com"

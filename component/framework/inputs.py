@@ -347,7 +347,9 @@ def _reason(error: Any) -> str:
             option.get("const") for option in error.schema.get("oneOf", ()) if isinstance(option, Mapping)
         ]
         if allowed:
-            return "must be one of: " + ", ".join(str(value) for value in allowed)
+            aliases = error.schema.get("x-aliases")
+            also = f" (or {', '.join(aliases)})" if isinstance(aliases, Mapping) and aliases else ""
+            return "must be one of: " + ", ".join(str(value) for value in allowed) + also
         return "is not an allowed value"
     simple = {
         "minimum": f"must be at least {expected}",

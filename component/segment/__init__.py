@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from component.framework.loading import LazyHandlers
+from component.paths import INDEX_PATH
 
 if TYPE_CHECKING:
     from component.framework.registry import Handler
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     actions: dict[str, Handler[SegmentContext]]
     data_sources: dict[str, Handler[SegmentContext]]
     component: Component[SegmentConnection, SegmentContext]
-
-INDEX_PATH = Path(__file__).resolve().parent.parent / "handlers.json"
-
 
 def _definition() -> Component[SegmentConnection, SegmentContext]:
     from component.segment.definition import segment as the_component

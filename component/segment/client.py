@@ -20,16 +20,19 @@ import json
 import os
 import random
 import re
+import socket
 import time
 import weakref
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import aiohttp
 
 from component import __version__
+from component.framework import progress
 from component.framework.debug import Trace, secrets
 from component.framework.hosting import WouldSend
 from component.segment.errors import (
@@ -76,21 +79,35 @@ class _LoopResources:
 
 def _concurrency_from_env() -> int:
     text = os.environ.get(MAX_CONCURRENCY_ENV, "").strip()
-    if text.isdigit() and int(text) >= 1:
+    if not text:
+        return DEFAULT_MAX_CONCURRENCY
+    if text.isascii() and text.isdigit() and int(text) >= 1:
         return int(text)
-    return DEFAULT_MAX_CONCURRENCY
+    # A typo must not silently fall back to the default: the user asked for something else.
+    raise InputError.single(f"${MAX_CONCURRENCY_ENV}", "must be a whole number, at least 1")
 
 
 class SessionPool:
     """One aiohttp session (and per-connection concurrency limits) per running event loop."""
 
     def __init__(self, max_concurrency: int | None = None) -> None:
-        #: Requests in flight at once per connection and event loop; set it before the first call
-        #: (or with $SEGMENT_MAX_CONCURRENCY) to change it.
-        self.max_concurrency = max_concurrency or _concurrency_from_env()
+        self._max_concurrency = max_concurrency
         self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopResources] = (
             weakref.WeakKeyDictionary()
         )
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests in flight at once per connection and event loop; set it before the first call
+        (or with $SEGMENT_MAX_CONCURRENCY) to change it. The variable is read at first use, so a bad
+        value fails the call that needs it (as InputError) instead of the import."""
+        if self._max_concurrency is None:
+            self._max_concurrency = _concurrency_from_env()
+        return self._max_concurrency
+
+    @max_concurrency.setter
+    def max_concurrency(self, value: int) -> None:
+        self._max_concurrency = value
 
     async def _resources(self) -> _LoopResources:
         loop = asyncio.get_running_loop()
@@ -254,6 +271,44 @@ def retry_wait(policy: RetryPolicy, exc: BaseException | None, attempt: int) -> 
     return policy.backoff(attempt)
 
 
+def _wait_reason(exc: BaseException | None, method: str, route: str, next_try: int, attempts: int) -> str:
+    """Why the client waits, for the progress reporter: what failed, and which try comes next."""
+    if isinstance(exc, RateLimited):
+        why = "rate limited (429)"
+    elif isinstance(exc, ApiError):
+        why = f"answered {exc.status}"
+    elif isinstance(exc, TransportError):
+        why = exc.reason
+    else:
+        why = "failed"
+    return f"{method} {route} {why}; try {next_try} of {attempts} next"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds < 120 else f"{int(seconds // 60)} min {seconds % 60:.0f} s"
+
+
+def _connection_failure(exc: aiohttp.ClientError, url: str) -> str:
+    """What went wrong with the connection, in words, naming the host it tried (not aiohttp's class)."""
+    parts = urlsplit(url)
+    host = parts.hostname or "the server"
+    where = f"{host}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    os_error = exc.os_error if isinstance(exc, aiohttp.ClientConnectorError) else None
+    if isinstance(os_error, socket.gaierror):
+        return f"DNS lookup failed: the host {host} was not found"
+    if isinstance(os_error, ConnectionRefusedError):
+        return f"connection refused by {where} (nothing is listening there)"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return f"could not connect to {where} ({exc.strerror or 'no route'})"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return f"{where} closed the connection without answering"
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return f"the answer from {where} was cut off"
+    if isinstance(exc, aiohttp.ClientOSError) and exc.strerror:
+        return f"the connection to {where} failed ({exc.strerror})"
+    return f"the connection to {where} failed"
+
+
 @dataclass(eq=False, repr=False)
 class SegmentClient:
     """A client bound to one connection, region and invocation."""
@@ -308,13 +363,31 @@ class SegmentClient:
         send_headers["Authorization"] = f"Bearer {self.api_key}"
         url = join(self.base_url, route)
         limit = await self.sessions.limit(self.base_url, self.api_key)
+        started = time.monotonic()
+        tries = 0
 
         async def send(attempt: int) -> Any:
+            nonlocal tries
+            tries = attempt
             async with limit:
                 return await self._send(
                     method, url, route, query, body, send_headers, response_type, policy, attempt
                 )
 
+        try:
+            return await self._with_retries(send, policy, method, route)
+        except TransportError as exc:
+            if tries <= 1:
+                raise
+            # Say what the whole call cost, not only its last try.
+            raise TransportError(
+                f"{exc.reason} (the last of {tries} tries, {_duration(time.monotonic() - started)} in all)",
+                method=method, path=route,
+            ) from None
+
+    async def _with_retries(
+        self, send: Callable[[int], Awaitable[Any]], policy: RetryPolicy, method: str, route: str
+    ) -> Any:
         # The first try runs outside tenacity: most calls succeed, and building a retry loop for
         # each would cost more than the rest of the client's per-call work.
         try:
@@ -323,7 +396,9 @@ class SegmentClient:
             if policy.attempts <= 1 or not should_retry(policy, method, exc):
                 raise
             first_failure = exc
-        await pause(retry_wait(policy, first_failure, 1))
+        wait = retry_wait(policy, first_failure, 1)
+        progress.waiting(wait, _wait_reason(first_failure, method, route, 2, policy.attempts))
+        await pause(wait)
         # Imported here: most processes never retry, and tenacity costs ~20 ms to import.
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
@@ -334,6 +409,11 @@ class SegmentClient:
             ),
             retry=retry_if_exception(lambda exc: should_retry(policy, method, exc)),
             reraise=True,
+            before_sleep=lambda state: progress.waiting(
+                state.next_action.sleep if state.next_action else 0.0,
+                _wait_reason(state.outcome.exception() if state.outcome else None, method, route,
+                             state.attempt_number + 2, policy.attempts),
+            ),
             sleep=lambda seconds: pause(seconds),  # looked up per wait, so tests can replace it
         )
         async for attempt in retrying:
@@ -374,9 +454,7 @@ class SegmentClient:
         except TimeoutError:
             raise TransportError(f"timed out after {policy.timeout:g} s", method=method, path=route) from None
         except aiohttp.ClientError as exc:
-            raise TransportError(
-                f"connection failed ({type(exc).__name__})", method=method, path=route
-            ) from None
+            raise TransportError(_connection_failure(exc, url), method=method, path=route) from None
         except (ValueError, TypeError) as exc:  # UnicodeError too: aiohttp refused to build the request
             raise InputError.single(
                 "(request)", f"could not be sent: HTTP cannot carry one of its values ({type(exc).__name__})"

@@ -116,6 +116,8 @@ class TransportError(SegmentError):
     def __init__(self, message: str, *, method: str, path: str) -> None:
         self.method = method
         self.path = path
+        self.reason = message
+        """What happened, in words, without the method and path."""
         super().__init__(f"{method} {path}: {message}")
 
 

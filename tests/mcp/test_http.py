@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx2
 from mcp import Client
 
-from component.cli import PROJECT_DIR
 from component.segment.ids import DEMO_SOURCE
+from tests.helpers import PROJECT_DIR
 
 
 def _free_port() -> int:

@@ -19,10 +19,9 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from component.cli import PROJECT_DIR
 from component.emulator import DEMO_SUBDOMAIN, running_emulator
 from component.segment.ids import DEMO_SOURCE, DEMO_SOURCE_METADATA
-from tests.helpers import CANARY
+from tests.helpers import CANARY, PROJECT_DIR
 from tests.mcp.test_tools import check_every_handler_is_a_tool
 
 Open = Callable[..., AbstractAsyncContextManager[Client]]

@@ -9,7 +9,7 @@ import jsonschema
 import mcp_types as types
 
 from component import segment
-from component.cli import PROJECT_DIR
+from tests.helpers import PROJECT_DIR
 from tests.mcp.conftest import Connect
 from tests.unit.test_http_methods import _sent_methods
 

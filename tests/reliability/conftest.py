@@ -26,3 +26,19 @@ async def emulator() -> AsyncIterator[Emulator]:
 @pytest.fixture
 def conn(emulator: Emulator) -> dict[str, Any]:
     return {"apiKey": CANARY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Figures a test measured (`record_property("figures", text)`), after the run, not among the dots."""
+    lines = [
+        f"{report.nodeid}: {value}"
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "figures"
+    ]
+    if lines:
+        terminalreporter.write_sep("-", "measured figures")
+        for line in lines:
+            terminalreporter.write_line(line)

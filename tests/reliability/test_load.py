@@ -18,7 +18,7 @@ in it, and it refuses at most N - j*L of them:
 whatever the timing (a slow machine only adds windows that are not full) and whatever the
 concurrency (16 tries in flight or 1,000: every try counts). The retry budget caps it further at
 attempts * N. For the mix below that is 240 + 0 + 500 + 160 + 120 = 1,020 429s for 1,000
-invocations; the run prints what it observed (on this 2-core machine: exactly 1,020, the bound
+invocations; the run reports what it observed (on this 2-core machine: exactly 1,020, the bound
 is tight when each wave of tries fits in a window). The client also keeps at most 16 requests in
 flight per connection (token and base URL), which the emulator and the client both see.
 """
@@ -154,7 +154,7 @@ def test_the_documented_bound() -> None:
 
 
 async def test_a_thousand_concurrent_invocations_under_rate_limits(
-    limited: Emulator, observed: Observed, capsys: pytest.CaptureFixture[str]
+    limited: Emulator, observed: Observed, record_property: Any
 ) -> None:
     emu = limited
     for key, _, limit in MIX:
@@ -220,10 +220,11 @@ async def test_a_thousand_concurrent_invocations_under_rate_limits(
     assert observed.waits and all(1.0 <= w <= 1.1 for w in observed.waits), observed.waits[:5]
     assert len(set(observed.waits)) == len(observed.waits)
     assert statistics.pstdev(observed.waits) > 0.01
-    with capsys.disabled():
-        print(f"\n  load: 1000 invocations, {successes} ok, {errors.get('RateLimited', 0)} RateLimited, "
-              f"{total_429} 429s (bound 1020; per operation {dict(by_kind)}), "
-              f"peak in flight client {observed.client.peak} / server {observed.server.peak}")
+    # Reported through pytest (the junit XML, and the terminal summary of tests/reliability/conftest.py),
+    # not printed among the progress dots.
+    record_property("figures", f"load: 1000 invocations, {successes} ok, {errors.get('RateLimited', 0)} "
+                    f"RateLimited, {total_429} 429s (bound 1020; per operation {dict(by_kind)}), "
+                    f"peak in flight client {observed.client.peak} / server {observed.server.peak}")
 
 
 async def test_the_concurrency_limit_is_per_connection(limited: Emulator, observed: Observed) -> None:

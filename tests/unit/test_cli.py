@@ -67,7 +67,8 @@ def test_bad_input_exits_2_with_one_line() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        "error: Invalid input for getSource: region: must be one of: api, eu1.api; sourceId: is required"
+        "error: Invalid input for getSource: region: must be one of: api, eu1.api (or eu, eu1, us); "
+        "sourceId: is required"
     ]
 
 

@@ -38,7 +38,7 @@ async def test_every_bad_field_is_named_without_a_request(mock: aioresponses) ->
         "metadataId": "is required",
         "enabled": "must be true or false",
         "settings": "must be an object (JSON text is accepted)",
-        "region": "must be one of: api, eu1.api",
+        "region": "must be one of: api, eu1.api (or eu, eu1, us)",
         "colour": "is not an input of this handler",
         "connection.apiKey": "is required",
         "connection.subdomain": "is required",
