@@ -7,6 +7,8 @@
     segment-component fixtures [--check]         regenerate (or check) the example payloads
     segment-component emulator [--host H] [--port P] [--seed N] [--no-rate-limits]
     segment-component check-connection          test the connection (GET /, workspace slug)
+    segment-component serve [--host H] [--port P] [--emulator] [--allow-remote]
+                                                 the configuration screen in a browser
 
 The connection comes from SEGMENT_API_KEY, SEGMENT_SUBDOMAIN, SEGMENT_REGION and
 SEGMENT_API_BASE_URL. With no API key, `run` and `check-connection` start the built-in emulator
@@ -226,6 +228,48 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- serve ---------------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from component.hosts.web.server import is_loopback
+
+    if not is_loopback(args.host):
+        if not args.allow_remote:
+            return _fail(f"--host {args.host} is not a loopback address: the server holds the API token, "
+                         "so serving it to the network needs --allow-remote", EXIT_INPUT)
+        sys.stderr.write(f"warning: serving on {args.host}: anyone who can reach this port can run every "
+                         "handler with the server's connection\n")
+
+    async def main() -> None:
+        from component import segment
+        from component.hosts.web.server import serve
+        from component.segment.environment import env_region, host_connection
+
+        region = env_region()
+        try:
+            async with host_connection(args.emulator) as host:
+                if host.note:
+                    sys.stderr.write(f"note: {host.note}\n")
+                await serve(
+                    segment, bind=args.host, port=args.port, connection=host.connection,
+                    emulator_url=host.emulator_url, note=host.note, examples_dir=PROJECT_DIR,
+                    default_inputs={"region": region} if region else None,
+                )
+        finally:
+            await segment.aclose()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        return _fail(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", EXIT_FAILURE)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="segment-component",
@@ -270,6 +314,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--debug", action="store_true")
     check.add_argument("--emulator", action="store_true")
     check.set_defaults(func=cmd_check_connection)
+
+    serve = commands.add_parser("serve", help="the configuration screen: forms and live picklists in a browser")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to bind (loopback by default)")
+    serve.add_argument("--port", type=int, default=8788)
+    serve.add_argument("--emulator", action="store_true", help="use the built-in emulator even with a token")
+    serve.add_argument("--allow-remote", action="store_true", help="allow a --host that is not loopback")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 
