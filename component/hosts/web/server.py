@@ -197,6 +197,8 @@ class WebHost:
         else:
             try:
                 response = await handler(request)
+            except _BadBody as exc:
+                response = _input_error([("(body)", exc.reason)])
             except web.HTTPException as exc:
                 response = web.json_response({"error": exc.reason, "message": exc.text or exc.reason},
                                              status=exc.status)
@@ -391,16 +393,18 @@ async def _json_object(request: web.Request) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError:
-        raise _HTTPInputError("(body)", "is not valid JSON") from None
+        raise _BadBody("is not valid JSON") from None
     if not isinstance(value, dict):
-        raise _HTTPInputError("(body)", "must be a JSON object of inputs")
+        raise _BadBody("must be a JSON object of inputs")
     return value
 
 
-class _HTTPInputError(web.HTTPUnprocessableEntity):
-    def __init__(self, field: str, reason: str) -> None:
-        body = {"error": "InputError", "message": f"{field}: {reason}", "fields": [{"field": field, "reason": reason}]}
-        super().__init__(text=json.dumps(body), content_type="application/json")
+class _BadBody(Exception):
+    """A request body that is no JSON object of inputs: answered as bad input (422) naming it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 # --------------------------------------------------------------------------------- serving
