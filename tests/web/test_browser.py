@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import CANARY
 from tests.web.conftest import PROJECT, Served
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -181,4 +182,23 @@ async def test_the_keyboard_alone_finds_and_opens_a_handler(page: Page) -> None:
     assert visible == ["createSource"]
     await page.keyboard.press("Enter")
     await expect(page.locator("#handler-title")).to_have_text("Create Source")
+    await expect(page.locator("#connection-status")).to_contain_text("Emulator")
+
+
+async def test_a_connection_entered_in_the_page_is_masked_and_never_shown_again(page: Page, served: Served) -> None:
+    await page.click("#connection-toggle")
+    await expect(page.locator("#connection-panel")).to_be_visible()
+    await expect(page.locator("#c-apiKey")).to_have_attribute("type", "password")
+    await expect(page.locator("#c-apiKey")).to_have_value("")  # the held token is not in the page
+    await page.fill("#c-apiKey", CANARY)
+    await page.fill("#c-subdomain", "demo-workspace")
+    await page.fill("#c-baseUrl", served.emulator.url)
+    await page.click("#connection-form button[type=submit]")
+    await expect(page.locator("#connection-status")).to_contain_text("entered here")
+    await expect(page.locator("#connection-status")).to_contain_text("API Key: set")
+    await expect(page.locator("#c-apiKey")).to_have_value("")
+    assert CANARY not in await page.content()
+    await page.click("#connection-test")
+    await expect(page.locator("#connection-message")).to_have_text("The connection works.")
+    await page.click("#connection-reset")
     await expect(page.locator("#connection-status")).to_contain_text("Emulator")
