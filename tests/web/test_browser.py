@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from component.fixtures import FROZEN_TIME
 from tests.helpers import CANARY
 from tests.web.conftest import PROJECT, Served
 
@@ -202,3 +204,26 @@ async def test_a_connection_entered_in_the_page_is_masked_and_never_shown_again(
     await expect(page.locator("#connection-message")).to_have_text("The connection works.")
     await page.click("#connection-reset")
     await expect(page.locator("#connection-status")).to_contain_text("Emulator")
+
+
+async def test_every_handler_runs_its_example_input_from_the_form(page: Page, served: Served) -> None:
+    """Each form, filled with the handler's example input and sent as the page reads it back (JSON
+    editors, lists, multiple selects, picklists), answers exactly the example payload."""
+    manifest = json.loads((PROJECT / "manifest.json").read_text())
+    differences = []
+    for kind in ("actions", "dataSources"):
+        for key in sorted(manifest[kind]):
+            served.emulator.reset()
+            served.emulator.state.clock = lambda: FROZEN_TIME
+            await open_handler(page, kind, key)
+            await expect(page.locator("#handler-title")).to_contain_text(manifest[kind][key]["label"])
+            await expect(page.locator("#output-meta")).to_have_text("")
+            await page.click("#fill-example")
+            await page.click("#run")
+            await expect(page.locator("#output-meta")).to_contain_text(re.compile("Succeeded|Failed"))
+            await expect(page.locator("#example")).not_to_have_text("")
+            result = json.loads(await page.inner_text("#result"))
+            example = json.loads(await page.inner_text("#example"))
+            if result != example:
+                differences.append((key, await page.inner_text("#output-meta")))
+    assert differences == []

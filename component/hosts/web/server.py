@@ -316,6 +316,8 @@ class WebHost:
             "fields": fields,
             "secretsSet": sorted(name for name in secret if (self._connection or {}).get(name)),
             "canReset": self._initial[0] is not None and self._source == "page",
+            # Inputs the server gives a handler that declares them (the form shows them as defaults).
+            "defaults": self.default_inputs,
         }
 
     async def _get_connection(self, _: web.Request) -> web.Response:

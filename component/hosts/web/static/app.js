@@ -99,6 +99,7 @@
     schema = V.resolve(schema, root);
     if (schema["x-dataSource"]) return "picklist";
     if (schema["x-secret"] || schema.writeOnly || schema.format === "password") return "secret";
+    if (schema.type === "array" && controlKind(schema.items || {}, root) === "enum") return "enum";
     const options = schema.oneOf || schema.anyOf;
     if (Array.isArray(schema.enum) || (Array.isArray(options) && options.every((o) => V.resolve(o, root).const !== undefined))) return "enum";
     if (schema.type === "boolean") return schema.default === undefined ? "tristate" : "boolean";
@@ -108,10 +109,14 @@
       return items.type === "string" && !items["x-dataSource"] ? "words" : "json";
     }
     if (schema.type === "object" || schema.anyOf || schema.oneOf || schema.type === undefined) return "json";
+    // Text that spans lines (code, a template): its example says so.
+    const sample = example(schema);
+    if (schema.contentMediaType || (typeof sample === "string" && sample.includes("\n"))) return "longtext";
     return "text";
   }
 
   function choicesOf(schema, root) {
+    if (schema.type === "array") return choicesOf(V.resolve(schema.items || {}, root), root);
     if (Array.isArray(schema.enum)) return schema.enum.map((v) => ({ value: String(v), label: String(v) }));
     return (schema.oneOf || schema.anyOf).map((o) => V.resolve(o, root))
       .map((o) => ({ value: String(o.const), label: o.title && o.title !== String(o.const) ? o.title + " (" + o.const + ")" : String(o.const) }));
@@ -129,17 +134,24 @@
     const helpId = id + "-help";
     const errorId = id + "-error";
     const describedBy = helpId + " " + errorId;
-    const field = { name: name, schema: schema, kind: kind, required: required };
+    // A list of choices (ids from a picklist, or values of an enum) is a multiple select.
+    const multiple = schema.type === "array" && (kind === "enum" || kind === "picklist");
+    const field = { name: name, schema: schema, kind: kind, required: required, multiple: multiple };
     let control;
     if (kind === "enum" || kind === "tristate" || kind === "picklist") {
-      control = el("select", { id: id, name: name, "aria-describedby": describedBy, "aria-required": required ? "true" : null });
-      if (kind !== "picklist") {
+      control = el("select", { id: id, name: name, multiple: multiple, size: multiple ? 5 : null, "aria-describedby": describedBy, "aria-required": required ? "true" : null });
+      if (multiple && kind === "enum") {
+        for (const option of choicesOf(schema, root)) control.appendChild(el("option", { value: option.value, text: option.label }));
+      } else if (kind !== "picklist") {
         control.appendChild(el("option", { value: "", text: required ? "Choose…" : "(not set)" }));
         const options = kind === "tristate" ? [{ value: "true", label: "Yes" }, { value: "false", label: "No" }] : choicesOf(schema, root);
         for (const option of options) control.appendChild(el("option", { value: option.value, text: option.label }));
       }
     } else if (kind === "boolean") {
       control = el("input", { id: id, name: name, type: "checkbox", "aria-describedby": describedBy });
+    } else if (kind === "longtext") {
+      control = el("textarea", { id: id, name: name, rows: 6, spellcheck: "false", "aria-describedby": describedBy, "aria-required": required ? "true" : null, placeholder: example(schema) });
+      control.classList.add("code");
     } else if (kind === "json" || kind === "words") {
       const sample = example(schema);
       control = el("textarea", {
@@ -182,7 +194,13 @@
   function setValue(field, value) {
     const c = field.control;
     if (field.kind === "boolean") c.checked = Boolean(value);
-    else if (field.kind === "picklist") {
+    else if (field.multiple) {
+      const wanted = (Array.isArray(value) ? value : [value]).filter((v) => v !== undefined && v !== null).map(String);
+      for (const text of wanted) {
+        if (!Array.from(c.options).some((o) => o.value === text)) c.appendChild(el("option", { value: text, text: text }));
+      }
+      for (const option of c.options) option.selected = wanted.includes(option.value);
+    } else if (field.kind === "picklist") {
       const text = value === undefined || value === null ? "" : String(value);
       if (text && !Array.from(c.options).some((o) => o.value === text)) c.appendChild(el("option", { value: text, text: text }));
       c.value = text;
@@ -195,6 +213,10 @@
   function readValue(field) {
     const c = field.control;
     if (field.kind === "boolean") return c.checked;
+    if (field.multiple) {
+      const chosen = Array.from(c.selectedOptions).map((o) => o.value).filter(Boolean);
+      return chosen.length ? chosen : undefined;
+    }
     const text = c.value;
     if (text.trim() === "") return undefined;
     if (field.kind === "tristate") return text === "true";
@@ -290,7 +312,7 @@
       if (missing.length) {
         c.disabled = true;
         field.search.disabled = true;
-        replaceOptions([], "");
+        replaceOptions([], false);
         field.status.textContent = "Set " + missing.map((p) => (fields[p] && fields[p].schema.title) || p).join(", ") + " first";
         return;
       }
@@ -314,23 +336,29 @@
       }
       let items = answer.data.result || [];
       if (search && !searchable) items = items.filter((i) => (i.label + " " + i.key).toLowerCase().includes(search.toLowerCase()));
-      replaceOptions(items, c.value, Boolean(search));
+      replaceOptions(items, Boolean(search));
       field.status.textContent = items.length + (items.length === 1 ? " choice" : " choices");
     }
 
-    function replaceOptions(items, keep, searching) {
+    function replaceOptions(items, searching) {
       const c = field.control;
-      const before = c.value;
+      const before = Array.from(c.selectedOptions).map((o) => o.value).filter(Boolean);
       c.textContent = "";
-      c.appendChild(el("option", { value: "", text: field.required ? "Choose…" : "(not set)" }));
+      if (!field.multiple) c.appendChild(el("option", { value: "", text: field.required ? "Choose…" : "(not set)" }));
       for (const item of items) c.appendChild(el("option", { value: item.key, text: item.label }));
-      const offered = items.some((i) => i.key === keep);
-      if (keep && !offered && searching) {
-        // A search that hides the chosen value does not drop it: it is still a valid choice.
-        c.appendChild(el("option", { value: keep, text: keep + " (chosen)" }));
+      const offered = new Set(items.map((i) => i.key));
+      const kept = [];
+      for (const value of before) {
+        if (offered.has(value)) kept.push(value);
+        else if (searching) {
+          // A search that hides a chosen value does not drop it: it is still a valid choice.
+          c.appendChild(el("option", { value: value, text: value + " (chosen)" }));
+          kept.push(value);
+        }
       }
-      c.value = offered || (keep && searching) ? keep : "";
-      if (c.value !== before) c.dispatchEvent(new Event("change", { bubbles: true }));
+      for (const option of c.options) option.selected = kept.includes(option.value);
+      if (!field.multiple && !kept.length) c.value = "";
+      if (kept.join("\n") !== before.join("\n")) c.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
     for (const name of takes) {
@@ -362,6 +390,7 @@
     $("empty").hidden = true;
     $("handler").hidden = false;
     $("output").hidden = true;
+    for (const id of ["output-meta", "result", "example", "calls", "progress"]) $(id).textContent = "";
     $("handler-title").textContent = handler.label + (kind === "dataSources" ? " (picklist)" : "");
     $("handler-description").textContent = handler.description || "";
     $("form-error").textContent = "";
@@ -370,8 +399,10 @@
     const fields = {};
     const container = $("fields");
     container.textContent = "";
+    const defaults = (state.connection && state.connection.defaults) || {};
     for (const [name, property] of Object.entries(schema.properties || {})) {
       fields[name] = makeField(name, property, required.has(name), schema, "f-");
+      if (defaults[name] !== undefined) setValue(fields[name], defaults[name]);
       container.appendChild(fields[name].node);
     }
     state.fields = fields;
