@@ -171,6 +171,11 @@ async def test_an_empty_secret_keeps_the_one_held_and_a_missing_field_is_422(ser
         assert CANARY not in await response.text()
     status, _, _ = await served.post("/api/actions/listSources", {})
     assert status == 200  # still the canary: the emulator accepts no other token
+    # Elsewhere, the held token is not reused: it would go to that URL.
+    elsewhere = {"subdomain": "demo-workspace", "baseUrl": "http://127.0.0.1:9"}
+    async with served.session.put(f"{served.url}/api/connection", json=elsewhere, headers=served.headers) as r:
+        body = await r.json()
+    assert (r.status, [item["field"] for item in body["fields"]]) == (422, ["apiKey"])
     async with served.session.put(f"{served.url}/api/connection", json={"apiKey": "x"}, headers=served.headers) as r:
         body = await r.json()
     assert r.status == 422

@@ -334,11 +334,18 @@ class WebHost:
                 return _input_error([(name, "is not a connection field")])
             if value not in (None, ""):
                 connection[name] = value
-        # A secret left empty keeps the one already held: the page never has it to send back.
+        # A secret left empty keeps the one already held (the page never has it to send back), but
+        # only for the same other fields: a new base URL must not receive the held token.
+        held = self._connection or {}
+        same_place = all(connection.get(name) == held.get(name) for name in declared if name not in secret)
         for name in secret:
-            if name not in connection and self._connection and self._connection.get(name):
-                connection[name] = self._connection[name]
-        missing = [(name, "is required") for name in spec.get("required", []) if name not in connection]
+            if name not in connection and held.get(name) and same_place:
+                connection[name] = held[name]
+        missing = [
+            (name, "is required" if same_place or name not in secret else "is required when the other fields change")
+            for name in spec.get("required", [])
+            if name not in connection
+        ]
         if missing:
             return _input_error(missing)
         self._connection, self._emulator_url, self._note, self._source = connection, None, None, "page"
