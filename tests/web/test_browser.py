@@ -227,3 +227,16 @@ async def test_every_handler_runs_its_example_input_from_the_form(page: Page, se
             if result != example:
                 differences.append((key, await page.inner_text("#output-meta")))
     assert differences == []
+
+
+async def test_a_picklist_that_cannot_load_says_why_and_takes_a_typed_id(page: Page, served: Served) -> None:
+    served.emulator.faults.inject("GET", "/sources", status=403, times=None)
+    await open_handler(page, "actions", "getSource")
+    await expect(page.locator("#f-sourceId ~ .picklist-status")).to_contain_text("Could not load")
+    await page.fill("#f-sourceId-search", "kjU72LCJexvrqL7G4TMHHN")
+    await page.press("#f-sourceId-search", "Enter")
+    await expect(page.locator("#f-sourceId")).to_have_value("kjU72LCJexvrqL7G4TMHHN")
+    await expect(page.locator("#f-sourceId")).to_be_focused()
+    served.emulator.faults.clear()
+    await page.click("#run")
+    await expect(page.locator("#output-meta")).to_contain_text("Succeeded")

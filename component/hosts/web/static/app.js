@@ -330,8 +330,10 @@
       const answer = await api("POST", "/api/dataSources/" + encodeURIComponent(source.key), inputs);
       if (mine !== sequence) return;
       field.node.removeAttribute("aria-busy");
+      field.failed = !answer.ok;
       if (!answer.ok) {
-        field.status.textContent = "Could not load: " + (answer.data && answer.data.message || answer.status);
+        field.status.textContent = "Could not load: " + (answer.data && answer.data.message || answer.status) +
+          ". Type an id in the search box and press Enter to use it.";
         return;
       }
       let items = answer.data.result || [];
@@ -371,7 +373,15 @@
       timer = setTimeout(refresh, 250);
     });
     field.search.addEventListener("keydown", (event) => {
-      if (event.key === "ArrowDown" || event.key === "Enter") { event.preventDefault(); field.control.focus(); }
+      if (event.key !== "ArrowDown" && event.key !== "Enter") return;
+      event.preventDefault();
+      const typed = field.search.value.trim();
+      if (event.key === "Enter" && field.failed && typed) {
+        // The picklist cannot answer: the id typed is taken as it is.
+        setValue(field, field.multiple ? (readValue(field) || []).concat([typed]) : typed);
+        field.control.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      field.control.focus();
     });
     field.refresh = refresh;
   }
