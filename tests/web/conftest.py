@@ -48,7 +48,7 @@ async def served(emulator: Emulator) -> AsyncIterator[Served]:
         segment,
         connection={"apiKey": CANARY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url},
         emulator_url=emulator.url,
-        note="running against a test emulator",
+        note=f"running against the built-in Segment API emulator (demo workspace) at {emulator.url}",
         examples_dir=PROJECT,
     )
     async with running(host) as url, aiohttp.ClientSession() as session:
