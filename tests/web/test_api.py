@@ -4,6 +4,7 @@ page refused before anything reaches Segment."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -277,3 +278,35 @@ def test_loopback_is_told_apart() -> None:
 def test_serve_refuses_a_non_loopback_host_without_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 2
     assert "--allow-remote" in capsys.readouterr().err
+
+
+class _Slow(_Broken):
+    """A component whose call waits until cancelled, and records that it was."""
+
+    def __init__(self) -> None:
+        super().__init__(RuntimeError("unused"))
+        self.started = asyncio.Event()
+        self.cancelled = asyncio.Event()
+
+    async def invoke(self, key: str, inputs: Mapping[str, Any] | None = None, **_: Any) -> dict[str, Any]:
+        self.started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            self.cancelled.set()
+            raise
+        return {}
+
+
+async def test_a_call_the_page_cancels_is_cancelled_in_the_component() -> None:
+    component = _Slow()
+    host = WebHost(component, connection={"x": "y"})
+    async with running(host) as url, aiohttp.ClientSession() as session:
+        request = asyncio.create_task(
+            session.post(f"{url}/api/actions/boom", json={}, headers={TOKEN_HEADER: host.page_token})
+        )
+        await asyncio.wait_for(component.started.wait(), timeout=30)
+        request.cancel()  # what the page's AbortController does: the connection goes away
+        with pytest.raises(asyncio.CancelledError):
+            await request
+        await asyncio.wait_for(component.cancelled.wait(), timeout=30)
