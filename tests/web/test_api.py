@@ -310,3 +310,11 @@ async def test_a_call_the_page_cancels_is_cancelled_in_the_component() -> None:
         with pytest.raises(asyncio.CancelledError):
             await request
         await asyncio.wait_for(component.cancelled.wait(), timeout=30)
+
+
+def test_a_wildcard_bind_answers_to_loopback_and_this_machines_name_only() -> None:
+    host = WebHost(_Broken(RuntimeError("unused")))
+    host.allow("0.0.0.0", 8788)
+    assert {"127.0.0.1:8788", "localhost:8788", "[::1]:8788"} <= host.allowed_hosts
+    assert "evil.example:8788" not in host.allowed_hosts
+    assert all(value.endswith(":8788") for value in host.allowed_hosts)

@@ -128,12 +128,16 @@ class WebHost:
     # ----------------------------------------------------------------------------- setup
     def allow(self, host: str, port: int) -> None:
         """Accept requests naming this server as `host:port`: a loopback bind also answers to
-        every loopback name; a wildcard bind answers to this machine's name."""
+        every loopback name; a wildcard bind answers to this machine's name and addresses."""
         names = {host}
         if is_loopback(host):
             names |= {"127.0.0.1", "localhost", "::1"}
         if host in ("0.0.0.0", "::", ""):
             names = {"127.0.0.1", "localhost", "::1", socket.gethostname()}
+            try:  # and its addresses, as a browser on the network names it by one of them
+                names |= set(socket.gethostbyname_ex(socket.gethostname())[2])
+            except OSError:
+                pass
         self.allowed_hosts |= {_host_value(name, port) for name in names}
 
     def manifest(self) -> dict[str, Any]:
