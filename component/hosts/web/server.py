@@ -22,6 +22,7 @@ connection is never sent back, never read from a URL and never logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import hmac
 import ipaddress
@@ -134,10 +135,8 @@ class WebHost:
             names |= {"127.0.0.1", "localhost", "::1"}
         if host in ("0.0.0.0", "::", ""):
             names = {"127.0.0.1", "localhost", "::1", socket.gethostname()}
-            try:  # and its addresses, as a browser on the network names it by one of them
+            with contextlib.suppress(OSError):  # and its addresses: a browser on the network uses one
                 names |= set(socket.gethostbyname_ex(socket.gethostname())[2])
-            except OSError:
-                pass
         self.allowed_hosts |= {_host_value(name, port) for name in names}
 
     def manifest(self) -> dict[str, Any]:
