@@ -8,6 +8,8 @@
     segment-component emulator [--host H] [--port P] [--seed N] [--no-rate-limits]
     segment-component check-connection          test the connection (GET /, workspace slug)
     segment-component mcp [--read-only|--allow-writes] [--emulator] [--http PORT]   an MCP server
+    segment-component serve [--host H] [--port P] [--emulator] [--allow-remote]
+                                                 the configuration screen in a browser
 
 The connection comes from SEGMENT_API_KEY, SEGMENT_SUBDOMAIN, SEGMENT_REGION and
 SEGMENT_API_BASE_URL. With no API key, `run` and `check-connection` start the built-in emulator
@@ -30,9 +32,12 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from component.paths import DATA_DIR, FIXTURES_DIR, INDEX_PATH, MANIFEST_PATH
+
+if TYPE_CHECKING:
+    from component.segment.environment import HostConnection
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 #: The shell's codes for a program ended by SIGINT (Ctrl-C) and by SIGPIPE (a reader that left).
@@ -360,6 +365,34 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve_with_connection(
+    use_emulator: bool, serve: Callable[[HostConnection, dict[str, Any]], Awaitable[None]]
+) -> int:
+    """Run a long-lived host with the environment's connection (or the built-in emulator) until it
+    stops or Ctrl-C; `serve(host, default_inputs)` gets the connection and the inputs every call
+    takes from the environment (the region)."""
+    import asyncio
+
+    async def main() -> None:
+        from component import segment
+        from component.segment.environment import env_region, host_connection
+
+        region = env_region()
+        try:
+            async with host_connection(use_emulator) as host:
+                if host.note:
+                    sys.stderr.write(f"note: {host.note}\n")
+                await serve(host, {"region": region} if region else {})
+        finally:
+            await segment.aclose()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return EXIT_OK
+
+
 # --- mcp ------------------------------------------------------------------------------------------------
 
 
@@ -379,38 +412,53 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 
     if importlib.util.find_spec("mcp") is None:
         return _fail("the MCP server needs the MCP SDK: pip install 'segment-component[mcp]'", EXIT_FAILURE)
-    import asyncio
 
-    from component import segment
-    from component.hosts.mcp import McpHost, serve_http, serve_stdio
-    from component.segment.environment import env_region, host_connection
-    from component.segment.methods import HTTP_METHODS
+    async def serve(host: HostConnection, default_inputs: dict[str, Any]) -> None:
+        from component import segment
+        from component.hosts.mcp import McpHost, serve_http, serve_stdio
+        from component.segment.methods import HTTP_METHODS
 
-    region = env_region()
+        server = McpHost(
+            segment, host.connection, methods=HTTP_METHODS, read_only=args.read_only,
+            allow_writes=args.allow_writes, note=host.note,
+            default_inputs=default_inputs, example_payloads=_example_payloads(),
+        )
+        if args.http is None:
+            await serve_stdio(server)
+        else:
+            sys.stderr.write(f"note: serving MCP at http://127.0.0.1:{args.http}/mcp\n")
+            await serve_http(server, args.http)
 
-    async def main() -> None:
-        try:
-            async with host_connection(args.emulator) as host:
-                if host.note:
-                    sys.stderr.write(f"note: {host.note}\n")
-                server = McpHost(
-                    segment, host.connection, methods=HTTP_METHODS, read_only=args.read_only,
-                    allow_writes=args.allow_writes, note=host.note,
-                    default_inputs={"region": region} if region else {}, example_payloads=_example_payloads(),
-                )
-                if args.http is None:
-                    await serve_stdio(server)
-                else:
-                    sys.stderr.write(f"note: serving MCP at http://127.0.0.1:{args.http}/mcp\n")
-                    await serve_http(server, args.http)
-        finally:
-            await segment.aclose()
+    return _serve_with_connection(args.emulator, serve)
+
+
+# --- serve ---------------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from component.hosts.web.server import is_loopback
+
+    if not is_loopback(args.host):
+        if not args.allow_remote:
+            return _fail(f"--host {args.host} is not a loopback address: the server holds the API token, "
+                         "so serving it to the network needs --allow-remote", EXIT_INPUT)
+        sys.stderr.write(f"warning: serving on {args.host}: anyone who can reach this port can run every "
+                         "handler with the server's connection\n")
+
+    async def serve(host: HostConnection, default_inputs: dict[str, Any]) -> None:
+        from component import segment
+        from component.hosts.web.server import serve as serve_web
+
+        await serve_web(
+            segment, bind=args.host, port=args.port, connection=host.connection,
+            emulator_url=host.emulator_url, note=host.note, examples_dir=DATA_DIR,
+            default_inputs=default_inputs or None,
+        )
 
     try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        return EXIT_OK
-    return EXIT_OK
+        return _serve_with_connection(args.emulator, serve)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        return _fail(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", EXIT_FAILURE)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -466,6 +514,13 @@ def build_parser() -> argparse.ArgumentParser:
     mcp.add_argument("--emulator", action="store_true", help="use the built-in emulator even with a token")
     mcp.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on 127.0.0.1:PORT, not stdio")
     mcp.set_defaults(func=cmd_mcp)
+
+    serve = commands.add_parser("serve", help="the configuration screen: forms and live picklists in a browser")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to bind (loopback by default)")
+    serve.add_argument("--port", type=int, default=8788)
+    serve.add_argument("--emulator", action="store_true", help="use the built-in emulator even with a token")
+    serve.add_argument("--allow-remote", action="store_true", help="allow a --host that is not loopback")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

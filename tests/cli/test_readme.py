@@ -36,7 +36,8 @@ COMMANDS = [(block, command) for block, commands in enumerate(BLOCKS) for comman
 
 
 def _is_server(command: str) -> bool:
-    return " emulator " in f"{command} " and "--port" in command
+    """A command that serves until stopped (the emulator, the configuration screen)."""
+    return any(f" {name} " in f"{command} " for name in ("emulator", "serve")) and "--port" in command
 
 
 def _why_not_offline(command: str) -> str | None:
