@@ -72,9 +72,10 @@ class _Protocol(RequestHandler):
     ) -> web.StreamResponse:
         if request.writer.output_size > 0:
             raise ConnectionError("the answer was partly sent")
-        reason = getattr(exc, "message", None) or message or _reason(status)
-        text = str(reason).splitlines()[0][:200] if str(reason).strip() else _reason(status)
-        response = error_response(ApiError(status, f"{_reason(status)}: {text}"))
+        reason = str(getattr(exc, "message", None) or message or "").strip()
+        # The first line says what was wrong; what follows quotes the request, which is not needed.
+        text = reason.splitlines()[0].split(" when reading", 1)[0].rstrip(":")[:200] if reason else ""
+        response = error_response(ApiError(status, f"{_reason(status)}: {text}" if text else _reason(status)))
         response.force_close()
         return response
 
