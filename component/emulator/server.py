@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import ipaddress
 import json
 import os
+import re
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterable
@@ -252,3 +256,69 @@ def serve(
     except KeyboardInterrupt:
         # Platforms without loop signal handlers (Windows) end here on Ctrl+C.
         print("stopped", file=sys.stderr)
+
+
+#: The largest ``--seed``: 10,000 build in about 0.3 s; far more would only exhaust memory.
+MAX_SEED = 100_000
+EXIT_FAILURE, EXIT_USAGE = 1, 2
+
+
+def listen_address(host: str, port: str | int) -> tuple[str, int]:
+    """The host and port to listen on, or ValueError naming the argument and saying why."""
+    host = host.strip()
+    if not host or any(c.isspace() for c in host):
+        raise ValueError(f"--host must be an IP address or a host name, got {host!r}")
+    if re.fullmatch(r"[0-9.]+", host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise ValueError(f"--host {host} is not an IPv4 address (four numbers from 0 to 255)") from None
+    text = str(port).strip()
+    if not text.isascii() or not text.isdigit() or int(text) > 65535:
+        raise ValueError(f"--port must be an integer from 0 to 65535 (0: any free port), got {str(port)!r}")
+    return host, int(text)
+
+
+def seed_count(seed: str | int | None) -> int | None:
+    """The ``--seed`` count, or ValueError naming the argument and saying why."""
+    if seed is None:
+        return None
+    text = str(seed).strip()
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_SEED:
+        raise ValueError(f"--seed must be an integer from 0 to {MAX_SEED}, got {str(seed)!r}")
+    return int(text)
+
+
+def serve_from_shell(
+    host: str,
+    port: str | int,
+    seed: str | int | None = None,
+    *,
+    rate_limits: bool = True,
+    api_keys: Iterable[str] = (DEMO_API_KEY,),
+    state_file: str | os.PathLike[str] | None = None,
+) -> int:
+    """:func:`serve` for a terminal: every failure is one line on stderr and an exit code, 2 for a
+    bad argument (including a host name that does not resolve), 1 when the address cannot be
+    listened on (a port in use, an address not on this machine) or the state file is unusable."""
+    try:
+        address, number = listen_address(host, port)
+        count = seed_count(seed)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    try:
+        serve(address, number, count, rate_limits, api_keys, state_file)
+    except StateFileError as exc:
+        return _fail(str(exc), EXIT_FAILURE)
+    except socket.gaierror:
+        return _fail(f"--host {address} does not resolve to an address of this machine", EXIT_USAGE)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return _fail(f"cannot listen on {address}:{number}: the port is in use (try another --port)", EXIT_FAILURE)
+        return _fail(f"cannot listen on {address}:{number}: {exc.strerror or exc}", EXIT_FAILURE)
+    return 0
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"error: {message}\n")
+    return code
