@@ -124,12 +124,29 @@ class Table(dict[str, Record]):
 
 
 # The tables a request may change, in dump order; the catalogs and roles are fixed at start.
+# A new resource declares its own with declare_table() in its module under resources/.
 _MUTABLE = (
     "sources", "destinations", "warehouses", "subscriptions", "functions", "transformations", "users", "invites"
 )
 # Records that embed their catalog entry as ``metadata``: dumped as the entry's id.
 _WITH_METADATA = {"sources": "source_catalog", "destinations": "destination_catalog", "warehouses": "warehouse_catalog"}
 DUMP_VERSION = 1
+# Keys of snapshots and dumps that are not tables.
+_RESERVED = frozenset(
+    {"connections", "ids", "version", "workspace", "tokenUserId", "sourceCatalog", "destinationCatalog",
+     "warehouseCatalog", "roles", "tables"}
+)
+# Tables resource modules declare for themselves: name -> kind (for 404 messages).
+_DECLARED_TABLES: dict[str, str] = {}
+
+
+def declare_table(name: str, kind: str) -> None:
+    """Give every workspace a table ``ws.tables[name]`` of records by id, kept by snapshots (so a
+    failed write is rolled back), dumps and state files, like the built-in ones. A resource module
+    calls it at import; its handlers then use ``ws.tables[name].find/add/patch/remove``."""
+    if name in _MUTABLE or name in _RESERVED or hasattr(Workspace, name):
+        raise ValueError(f"table {name!r} already exists or names another part of the workspace")
+    _DECLARED_TABLES[name] = kind
 
 
 def sensitive_option_names(entry: Record) -> frozenset[str]:
@@ -159,6 +176,12 @@ class Workspace:
         self.source_catalog = Table("Source metadata")
         self.destination_catalog = Table("Destination metadata")
         self.warehouse_catalog = Table("Warehouse metadata")
+        # Every table a request may change, by name: the built-in ones and those resources declare.
+        from .routing import declared_routes
+
+        declared_routes()  # imports every resource module, so their tables are declared
+        self.tables: dict[str, Table] = {name: getattr(self, name) for name in _MUTABLE}
+        self.tables.update((name, Table(kind)) for name, kind in _DECLARED_TABLES.items())
         self._sensitive: dict[str, frozenset[str]] = {}
         # The user the token belongs to: functions record it as createdBy.
         self.token_user_id: str | None = None
@@ -210,22 +233,21 @@ class Workspace:
     # ---------------------------------------------------------------------- transactions
     def snapshot(self) -> dict[str, Any]:
         """What :meth:`restore` needs to undo every change made after this call."""
-        snap: dict[str, Any] = {name: dict(getattr(self, name)) for name in _MUTABLE}
+        snap: dict[str, Any] = {name: dict(table) for name, table in self.tables.items()}
         snap["connections"] = {w: dict(c) for w, c in self.connections.items()}
         snap["ids"] = self.ids.getstate()
-        for name in _MUTABLE:
-            getattr(self, name).before = {}
+        for table in self.tables.values():
+            table.before = {}
         return snap
 
     def commit(self) -> None:
         """The write since :meth:`snapshot` stands: stop remembering what it changed."""
-        for name in _MUTABLE:
-            getattr(self, name).before = None
+        for table in self.tables.values():
+            table.before = None
 
     def restore(self, snap: dict[str, Any]) -> None:
         """Undo every change since :meth:`snapshot` (record contents, tables, links, ids)."""
-        for name in _MUTABLE:
-            table: Table = getattr(self, name)
+        for name, table in self.tables.items():
             for record, contents in (table.before or {}).values():
                 record.clear()
                 record.update(contents)
@@ -248,8 +270,8 @@ class Workspace:
             "warehouseCatalog": list(self.warehouse_catalog.values()),
             "roles": list(self.roles.values()),
         }
-        for name in _MUTABLE:
-            records = list(getattr(self, name).values())
+        for name, table in self.tables.items():
+            records = list(table.values())
             if name in _WITH_METADATA:
                 records = [{**r, "metadata": r["metadata"]["id"]} for r in records]
             data[name] = records
@@ -274,10 +296,10 @@ class Workspace:
             ws.add_warehouse_metadata(entry)
         for role in data["roles"]:
             ws.roles.add(role)
-        for name in _MUTABLE:
-            table: Table = getattr(ws, name)
+        for name, table in ws.tables.items():
             catalog: Table | None = getattr(ws, _WITH_METADATA[name]) if name in _WITH_METADATA else None
-            for record in data[name]:
+            # A file saved before a resource declared its table has none: it starts empty.
+            for record in data.get(name, ()):
                 if catalog is not None:
                     # Replaced in place, so the key keeps its position in the record.
                     record["metadata"] = catalog.find(record["metadata"])
