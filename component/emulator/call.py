@@ -1,7 +1,8 @@
 """What an operation's handler sees of a request (:class:`Call`), and the limits on what it may send.
 
 The body is parsed here, once, and refused with a 400 in the API's envelope, before any handler
-runs, when it is not the JSON the API accepts: ``NaN``/``Infinity`` (not JSON), nesting deeper than
+runs, when it is not the JSON the API accepts: ``NaN``/``Infinity`` (not JSON) or a number too large
+for a double (``1e999``), nesting deeper than
 :data:`MAX_DEPTH`, a string (or key) with a lone surrogate (it could never be answered as UTF-8) or
 longer than :data:`MAX_STRING_CHARS`. Pagination (``pagination[count]``, base64 cursors) and array
 query parameters in every SDK's encoding are read here too.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -37,10 +39,18 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _finite(text: str) -> float:
+    # 1e999 parses as infinity, which could only be answered as the non-JSON `Infinity`.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:32]} is out of range for a JSON number")
+    return value
+
+
 def loads(text: bytes | str, what: str = "The request body") -> Any:
     """Strict JSON: a 400 for anything the API could not have accepted (see the module's doc)."""
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except RecursionError:
         raise bad_request(f"{what} is nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:

@@ -136,6 +136,13 @@ async def test_nan_and_infinity_are_not_json(api: Client, emu: Emulator, constan
     assert len(emu.state.sources) == before
 
 
+@pytest.mark.parametrize("number", ["1e999", "-1E400"])
+async def test_a_number_too_large_for_a_double_is_a_400(api: Client, emu: Emulator, number: str) -> None:
+    body = '{"name": "huge", "settings": {"x": ' + number + "}}"
+    assert_envelope(await api.request("PATCH", f"/sources/{D['source']}", data=body), 400)
+    assert emu.state.sources[D["source"]]["name"] == "Website"
+
+
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 5, 100_000])
 async def test_deep_nesting_is_a_400(api: Client, emu: Emulator, depth: int) -> None:
     nested = "[" * depth + "]" * depth
