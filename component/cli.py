@@ -5,7 +5,7 @@
     segment-component run KEY [--input JSON|@FILE|@-] [--set key=value ...] [--debug] [--emulator]
     segment-component manifest [--check|--write] print manifest.json, check it, or regenerate it
     segment-component fixtures [--check]         regenerate (or check) the example payloads
-    segment-component emulator [--host H] [--port P] [--seed N] [--no-rate-limits]
+    segment-component emulator [--host H] [--port P] [--seed N] [--no-rate-limits] [--state FILE]
     segment-component check-connection          test the connection (GET /, workspace slug)
     segment-component mcp [--read-only|--allow-writes] [--emulator] [--http PORT]   an MCP server
     segment-component serve [--host H] [--port P] [--emulator] [--allow-remote]
@@ -263,14 +263,14 @@ def _read_input(option: str) -> str:
 
 
 async def _with_connection(
-    use_emulator: bool, call: Callable[[dict[str, Any]], Awaitable[Any]]
+    use_emulator: bool, call: Callable[[dict[str, Any]], Awaitable[Any]], *, reset_emulator: bool = False
 ) -> Any:
     """Run `call` with the environment's connection, or against the built-in emulator."""
     from component import segment
     from component.segment.environment import host_connection
 
     try:
-        async with host_connection(use_emulator) as host:
+        async with host_connection(use_emulator, reset_emulator=reset_emulator) as host:
             if host.note:
                 sys.stderr.write(f"note: {host.note}\n")
             return await call(host.connection)
@@ -328,6 +328,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return await _with_connection(
             args.emulator,
             lambda connection: segment.invoke(args.key, inputs, connection=connection, debug=args.debug),
+            reset_emulator=args.reset_emulator,
         )
 
     return _run_async(main)
@@ -350,6 +351,7 @@ def cmd_check_connection(args: argparse.Namespace) -> int:
         return await _with_connection(
             args.emulator,
             lambda connection: segment.test_connection(connection, debug=args.debug, region=region),
+            reset_emulator=args.reset_emulator,
         )
 
     return _run_async(main)
@@ -359,10 +361,14 @@ def cmd_check_connection(args: argparse.Namespace) -> int:
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
-    from component.emulator import serve
+    from component.emulator.server import serve_from_shell
 
-    serve(host=args.host, port=args.port, seed=args.seed, rate_limits=not args.no_rate_limits)
-    return EXIT_OK
+    return serve_from_shell(
+        args.host, args.port, args.seed, rate_limits=not args.no_rate_limits, state_file=args.state
+    )
+
+
+_RESET_HELP = "start the built-in emulator's saved workspace again from the demo workspace"
 
 
 def _serve_with_connection(
@@ -466,7 +472,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="segment-component",
         description="Run the Segment component's actions and picklists from a terminal.",
         epilog="Connection: SEGMENT_API_KEY, SEGMENT_SUBDOMAIN, SEGMENT_REGION (api|eu1.api), "
-        "SEGMENT_API_BASE_URL. Without an API key, run uses the built-in emulator.",
+        "SEGMENT_API_BASE_URL. Without an API key, run uses the server at SEGMENT_API_BASE_URL with the "
+        "emulator's demo credentials, or else the built-in emulator (its state kept between commands).",
     )
     parser.add_argument("--version", action=_VersionAction, help="print the installed version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -483,6 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", metavar="KEY=VALUE", help="one input (repeatable)")
     run.add_argument("--debug", action="store_true", help="log each HTTP call on stderr")
     run.add_argument("--emulator", action="store_true", help="use the built-in emulator even with a token")
+    run.add_argument("--reset-emulator", action="store_true", help=_RESET_HELP)
     run.set_defaults(func=cmd_run)
 
     manifest = commands.add_parser("manifest", help="print manifest.json (or --check / --write it)")
@@ -497,14 +505,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     emulator = commands.add_parser("emulator", help="serve the local Segment Public API emulator")
     emulator.add_argument("--host", default="127.0.0.1")
-    emulator.add_argument("--port", type=int, default=8787)
-    emulator.add_argument("--seed", type=int, default=None, help="build a large workspace of N items")
+    emulator.add_argument("--port", default="8787", help="0 picks a free port (checked by the emulator)")
+    emulator.add_argument("--seed", default=None, help="build a large workspace of N items")
     emulator.add_argument("--no-rate-limits", action="store_true", help="turn the rate limits off")
+    emulator.add_argument("--state", metavar="FILE", help="keep the workspace in FILE across restarts")
     emulator.set_defaults(func=cmd_emulator)
 
     check = commands.add_parser("check-connection", help="test the connection (GET /)")
     check.add_argument("--debug", action="store_true")
     check.add_argument("--emulator", action="store_true")
+    check.add_argument("--reset-emulator", action="store_true", help=_RESET_HELP)
     check.set_defaults(func=cmd_check_connection)
 
     mcp = commands.add_parser("mcp", help="serve every handler as an MCP tool over stdio (safe by default)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +30,11 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
     monkeypatch.setattr(client_module, "pause", fake_pause)
     return recorded
+
+
+@pytest.fixture(autouse=True)
+def _emulator_state_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in emulator keeps its workspace in a per-user file: in a test's own directory,
+    never in the real home (CLI subprocesses inherit the variable)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.delenv("SEGMENT_EMULATOR_STATE", raising=False)

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from .demo import DEMO_API_KEY
-from .server import serve
+from .server import serve_from_shell
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -14,9 +14,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m component.emulator", description="Serve a local Segment Public API emulator."
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8787, help="port; 0 picks a free one (default 8787)")
+    parser.add_argument("--port", default="8787", help="port; 0 picks a free one (default 8787)")
+    parser.add_argument("--seed", default=None, metavar="N", help="add N sources, destinations and catalog entries")
     parser.add_argument(
-        "--seed", type=int, default=None, metavar="N", help="add N sources, destinations and catalog entries"
+        "--state", metavar="FILE", default=None, help="keep the workspace in FILE across restarts"
     )
     parser.add_argument("--no-rate-limits", action="store_true", help="never answer 429; send no limit headers")
     parser.add_argument(
@@ -27,16 +28,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"accepted bearer token, repeatable (default {DEMO_API_KEY})",
     )
     args = parser.parse_args(argv)
-    if args.seed is not None and args.seed < 0:
-        parser.error("--seed must be >= 0")
-    serve(
-        host=args.host,
-        port=args.port,
-        seed=args.seed,
+    return serve_from_shell(
+        args.host,
+        args.port,
+        args.seed,
         rate_limits=not args.no_rate_limits,
         api_keys=args.api_keys or (DEMO_API_KEY,),
+        state_file=args.state,
     )
-    return 0
 
 
 if __name__ == "__main__":

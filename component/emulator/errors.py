@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Type strings observed from the live API (ENDPOINTS.md §1): they are not the spec's examples.
+# Type strings observed from the live API: they are not the OpenAPI spec's examples.
 NOT_FOUND = "not-found"
 BAD_REQUEST = "bad-request"
 VALIDATION = "ValidationFailure"
@@ -93,3 +93,7 @@ def invalid(field: str, message: str) -> ApiError:
 
 def bad_request(message: str, *, field: str | None = None) -> ApiError:
     return ApiError(400, message, type_=BAD_REQUEST, field=field)
+
+
+class StateFileError(Exception):
+    """The emulator's state file cannot be read or written (the message names it and says why)."""

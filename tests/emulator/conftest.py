@@ -1,8 +1,8 @@
 """Fixtures for the emulator tests: a running emulator and a small HTTP client over real sockets.
 
 Every 2xx body the client receives is validated against the operation's 200 response schema in
-the official spec (``../shared/segment-public-api/openapi.json``) when that file is present, with
-the relaxations :mod:`tests.emulator.spec` documents.
+the official OpenAPI spec, when present beside the repo (``../shared/segment-public-api/openapi.json``),
+with the relaxations :mod:`tests.emulator.spec` documents.
 """
 
 from __future__ import annotations

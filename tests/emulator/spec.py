@@ -1,14 +1,15 @@
 """The official OpenAPI spec (v32.0.5) as a JSON Schema validator for the emulator's bodies.
 
-The spec lives outside the repository (``../shared/segment-public-api/openapi.json``); when it is
-absent, :data:`SPEC` is unavailable and the conformance tests skip saying so.
+The official OpenAPI spec is read when present beside the repo
+(``../shared/segment-public-api/openapi.json``); when it is absent, :data:`SPEC` is unavailable
+and the conformance tests skip saying so.
 
-OpenAPI 3.0 is translated: ``nullable: true`` becomes "or null". Where ENDPOINTS.md records that
-the live API (73.2.0) differs from 32.0.5, the schema is relaxed here, each with its reason:
+OpenAPI 3.0 is translated: ``nullable: true`` becomes "or null". Where the live API (73.2.0)
+differs from 32.0.5, the schema is relaxed here, each with its reason:
 
 * functions: ``resourceType`` has five values in 73.2.0 (32.0.5: DESTINATION, SOURCE only);
-* events volume: a result item carries ``source`` only when grouping by source (ENDPOINTS.md
-  lists it without ``*``; 32.0.5 requires it);
+* events volume: a result item carries ``source`` only when grouping by source (73.2.0 makes it
+  optional; 32.0.5 requires it);
 * 201 answers (createSource, createInvites, addConnectionFromSourceToWarehouse) are checked
   against the spec's 200 schema, the body being the same.
 
@@ -28,7 +29,7 @@ from typing import Any
 from jsonschema import Draft7Validator
 
 SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "segment-public-api" / "openapi.json"
-SKIP_REASON = f"the official spec is not present at {SPEC_PATH} (it lives outside the repository)"
+SKIP_REASON = f"the official OpenAPI spec is not present beside the repo (looked for {SPEC_PATH})"
 
 FUNCTION_TYPES = ["DESTINATION", "INSERT_DESTINATION", "INSERT_SOURCE", "INSERT_TRANSFORMATION", "SOURCE"]
 
@@ -45,11 +46,11 @@ def _translate(node: Any) -> Any:
 
 
 def _relax(schemas: dict[str, Any]) -> None:
-    # 73.2.0: five function types (ENDPOINTS.md, createFunction/listFunctions Δ32).
+    # 73.2.0: five function types in createFunction and listFunctions (32.0.5 had two).
     for name in ("FunctionV1", "ListFunctionItemV1"):
         prop = schemas[name]["properties"]["resourceType"]
         prop["enum"] = FUNCTION_TYPES
-    # Events volume: `source` only when grouped by source (ENDPOINTS.md: not starred).
+    # Events volume: `source` only when grouped by source (optional in 73.2.0).
     item = schemas["SourceEventVolumeV1"]
     item["required"] = [r for r in item.get("required", []) if r != "source"]
 

@@ -80,14 +80,16 @@ async def test_success_status_without_body(api: Client, emu: Emulator) -> None:
 
 
 async def test_delay(api: Client, emu: Emulator) -> None:
-    emu.faults.inject(method="*", path="/sources", delay=0.3, times=1)
+    emu.faults.inject(method="*", path="/sources", delay=1.0, times=1)
     started = time.perf_counter()
     reply = await api.get("/sources")
     assert reply.status == 200
-    assert time.perf_counter() - started >= 0.3
+    assert time.perf_counter() - started >= 1.0
+    assert emu.faults.faults == [], "times=1: the fault is used up"
     started = time.perf_counter()
     await api.get("/sources")
-    assert time.perf_counter() - started < 0.3
+    # Generous: an undelayed answer takes milliseconds; only a second delay would reach a second.
+    assert time.perf_counter() - started < 1.0
 
 
 async def test_delay_then_status(api: Client, emu: Emulator) -> None:
@@ -112,7 +114,7 @@ async def test_drop(api: Client, emu: Emulator, session: aiohttp.ClientSession) 
     started = time.perf_counter()
     with pytest.raises((aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)):
         await api.post("/sources", body)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10  # at once, not after a client timeout (minutes)
     assert not any(s["slug"] == "dropped" for s in emu.state.sources.values())
     assert (await api.post("/sources", body)).status == 201
 
@@ -123,7 +125,7 @@ async def test_shutdown_does_not_wait_for_delayed_requests(session: aiohttp.Clie
         pending = asyncio.ensure_future(session.get(emu.url + "/", headers={"Authorization": f"Bearer {emu.api_key}"}))
         await asyncio.sleep(0.1)
         started = time.perf_counter()
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 15  # the delay is 30 s
     try:
         response = await asyncio.wait_for(pending, 5)
         response.release()

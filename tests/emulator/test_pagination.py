@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import math
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import aiohttp
 import pytest
@@ -117,11 +118,12 @@ async def test_cursor_past_the_end_is_an_empty_last_page(api: Client) -> None:
     assert "next" not in reply.data["pagination"]
 
 
-async def test_large_seed_walk(session: aiohttp.ClientSession) -> None:
+async def test_large_seed_walk(
+    session: aiohttp.ClientSession, record_property: Callable[[str, Any], None]
+) -> None:
     started = time.perf_counter()
     async with running_emulator(seed=10_000, rate_limits=False) as emu:
-        built = time.perf_counter() - started
-        print(f"seed=10000 emulator ready in {built:.2f}s")
+        record_property("seed_10000_ready_seconds", round(time.perf_counter() - started, 2))
         client = Client(emu, session, validate=False)
         items, pages = await client.walk("/sources", "sources", 1000)
         assert pages == 11

@@ -1,4 +1,5 @@
-"""Every operation's success body against the official spec (skipped when the spec is absent).
+"""Every operation's success body against the official OpenAPI spec, when present beside the repo
+(skipped, saying why, when it is absent).
 
 `test_operations.test_success` already validates each operation's body through the client; this
 module checks coverage and the cases the spec relaxations exist for.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
+from typing import Any
 
 import aiohttp
 import pytest
@@ -108,11 +110,11 @@ async def test_created_ids_are_deterministic(session: aiohttp.ClientSession) -> 
     assert len(set(ids[0])) == 3
 
 
-def test_large_seed() -> None:
+def test_large_seed(record_property: Callable[[str, Any], None]) -> None:
     started = time.perf_counter()
     emu = Emulator(seed=10_000)
     elapsed = time.perf_counter() - started
-    print(f"seed=10000 workspace built in {elapsed:.2f}s")
+    record_property("seed_10000_build_seconds", round(elapsed, 2))
     ws = emu.state
     assert len(ws.sources) == 10_000 + 4
     assert len(ws.destinations) == 10_000 + 5
@@ -122,7 +124,9 @@ def test_large_seed() -> None:
     assert D["source"] in ws.sources and D["destination"] in ws.destinations
     assert len({s["slug"] for s in ws.sources.values()}) == len(ws.sources)
     assert all(d["sourceId"] in ws.sources for d in ws.destinations.values())
-    assert elapsed < 10  # a loose sanity bound; the target (under 2 s) is measured by the benchmarks
+    # A generous bound (about 0.3 s here): it catches a quadratic build, never a busy machine; the
+    # target (under 2 s) is measured by the benchmarks.
+    assert elapsed < 60
     again = build_workspace(10_000)
     assert list(again.sources) == list(ws.sources)
 

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import invalid
-from .state import Workspace
+from ..call import Call, query_arrays
+from ..errors import invalid
+from ..routing import Answer, route
+from ..state import Workspace
 
 GRANULARITY_SECONDS: dict[str, int] = {"MINUTE": 60, "HOUR": 3600, "DAY": 86400}
 GROUP_BY_OPTIONS: tuple[str, ...] = ("eventName", "eventType", "source")
@@ -141,3 +143,49 @@ def fill(item: dict[str, Any], q: VolumeQuery) -> dict[str, Any]:
     item["total"] = total
     item["series"] = series
     return item
+
+
+@route("GET", "/events/volume", "getEventsVolumeFromWorkspace")
+def get_events_volume(ws: Workspace, c: Call) -> Answer:
+    q = c.query
+    granularity = q.get("granularity")
+    if granularity is None or not granularity.strip():
+        raise invalid("granularity", "granularity is required")
+    if granularity not in GRANULARITY_SECONDS:
+        raise invalid("granularity", "granularity must be one of DAY, HOUR, MINUTE")
+    start = parse_time("startTime", q.get("startTime"))
+    end = parse_time("endTime", q.get("endTime"))
+    group_by: list[str] = []
+    for raw in query_arrays(q, "groupBy") or []:
+        # The spec calls groupBy "a comma-delimited list": accept both shapes.
+        group_by.extend(g.strip() for g in raw.split(",") if g.strip())
+    for g in group_by:
+        if g not in GROUP_BY_OPTIONS:
+            raise invalid("groupBy", f"groupBy values must be among {', '.join(GROUP_BY_OPTIONS)}")
+    volume = VolumeQuery(
+        granularity=granularity,
+        start=start,
+        end=end,
+        group_by=list(dict.fromkeys(group_by)),
+        source_ids=query_arrays(q, "sourceId") or [],
+        event_names=query_arrays(q, "eventName") or [],
+        event_types=query_arrays(q, "eventType") or [],
+        app_versions=query_arrays(q, "appVersion") or [],
+    )
+    volume.check_window()
+    echo: dict[str, Any] = {"granularity": granularity, "startTime": q["startTime"], "endTime": q["endTime"]}
+    for key, values in (
+        ("groupBy", volume.group_by),
+        ("sourceId", volume.source_ids),
+        ("eventName", volume.event_names),
+        ("eventType", volume.event_types),
+        ("appVersion", volume.app_versions),
+    ):
+        if values:
+            echo[key] = values
+    return 200, c.page(
+        groups(ws, volume),
+        "result",
+        lambda item: fill(dict(item), volume),
+        extra={"path": "/events/volume", "query": echo},
+    )
