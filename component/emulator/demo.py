@@ -644,8 +644,9 @@ async function onTrack(event, settings) {
 """
 
 
-def build_demo_workspace(id_seed: int = 0) -> Workspace:
-    """The demo workspace documented above; ``id_seed`` seeds the ids of objects created later."""
+def build_demo_workspace(id_seed: int = 0, *, empty: bool = False) -> Workspace:
+    """The demo workspace documented above; ``id_seed`` seeds the ids of objects created later.
+    With ``empty``, only the catalogs and roles: a workspace with nothing in it yet."""
     ws = Workspace(DEMO_IDS["workspace"], DEMO_SUBDOMAIN, "Demo Workspace", id_seed=id_seed)
     for entry in _source_catalog():
         ws.add_source_metadata(entry)
@@ -655,6 +656,8 @@ def build_demo_workspace(id_seed: int = 0) -> Workspace:
         ws.add_warehouse_metadata(entry)
     for role_id, name, description in _ROLES:
         ws.add_role(role_id, name, description)
+    if empty:
+        return ws
 
     website = ws.create_source(
         id_=DEMO_IDS["source"],
@@ -1039,9 +1042,10 @@ def add_large_seed(ws: Workspace, count: int, seed: int) -> None:
         }
 
 
-def build_workspace(seed: int | None = None) -> Workspace:
-    """The demo workspace, plus ``seed`` of each bulk object when ``seed`` is given."""
-    ws = build_demo_workspace(id_seed=seed or 0)
+def build_workspace(seed: int | None = None, *, empty: bool = False) -> Workspace:
+    """The demo workspace, plus ``seed`` of each bulk object when ``seed`` is given; with
+    ``empty``, the catalogs and roles only."""
+    ws = build_demo_workspace(id_seed=seed or 0, empty=empty)
     if seed:
         add_large_seed(ws, seed, seed)
     return ws

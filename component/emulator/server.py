@@ -32,14 +32,16 @@ class Emulator:
         rate_limits: bool = True,
         api_keys: Iterable[str] = (DEMO_API_KEY,),
         record_requests: bool = True,
+        empty: bool = False,
     ) -> None:
         # A lone string would otherwise become one key per character.
         keys = (api_keys,) if isinstance(api_keys, str) else tuple(api_keys)
         if not keys:
             raise ValueError("api_keys must name at least one accepted token")
         self.seed = seed
+        self.empty = empty
         self.api_keys = keys
-        self.api = Api(build_workspace(seed), keys, RateLimiter(rate_limits), FaultInjector(), record_requests)
+        self.api = Api(build_workspace(seed, empty=empty), keys, RateLimiter(rate_limits), FaultInjector(), record_requests)
         self._runner: web.AppRunner | None = None
         self._host = "127.0.0.1"
         self._port: int | None = None
@@ -78,7 +80,7 @@ class Emulator:
 
     def reset(self) -> None:
         """Back to a fresh workspace: state rebuilt, requests, faults and rate-limit counts cleared."""
-        self.api.state = build_workspace(self.seed)
+        self.api.state = build_workspace(self.seed, empty=self.empty)
         self.api.requests.clear()
         self.api.faults.clear()
         self.api.rate_limits.reset()
@@ -130,9 +132,12 @@ async def running_emulator(
     api_keys: Iterable[str] = (DEMO_API_KEY,),
     *,
     record_requests: bool = True,
+    empty: bool = False,
 ) -> AsyncIterator[Emulator]:
-    """An emulator serving on ``host:port`` (0: a free port) for the duration of the block."""
-    emulator = Emulator(seed=seed, rate_limits=rate_limits, api_keys=api_keys, record_requests=record_requests)
+    """An emulator serving on ``host:port`` (0: a free port) for the duration of the block; with
+    ``empty``, its workspace holds the catalogs and roles but no object."""
+    emulator = Emulator(seed=seed, rate_limits=rate_limits, api_keys=api_keys, record_requests=record_requests,
+                        empty=empty)
     await emulator.start(host, port)
     try:
         yield emulator
