@@ -41,7 +41,9 @@ class Emulator:
         self.seed = seed
         self.empty = empty
         self.api_keys = keys
-        self.api = Api(build_workspace(seed, empty=empty), keys, RateLimiter(rate_limits), FaultInjector(), record_requests)
+        self.api = Api(
+            build_workspace(seed, empty=empty), keys, RateLimiter(rate_limits), FaultInjector(), record_requests
+        )
         self._runner: web.AppRunner | None = None
         self._host = "127.0.0.1"
         self._port: int | None = None
