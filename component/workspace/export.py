@@ -243,3 +243,19 @@ def _subscription_entries(subs: list[dict[str, Any]]) -> dict[str, Any]:
             entry["name"] = sub.get("name")
         out[key] = entry
     return out
+
+
+def handlers_in(ctx: Any) -> Invoke:
+    """Runs the component's actions inside a running action's context (its client, so its
+    connection, region, retries and trace), each input checked by the action's own model."""
+    from component.segment import load_handlers
+    from component.segment.definition import segment
+    from component.segment.errors import InputError
+
+    async def invoke(key: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        load_handlers(key)
+        handler = segment.get(key)
+        params = handler.spec.parse(inputs, handler=key, error_type=InputError)
+        return {"data": await handler.func(ctx, params)}
+
+    return invoke
