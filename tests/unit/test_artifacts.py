@@ -17,15 +17,15 @@ HANDLER_KEYS = [entry["key"] for entry in json.loads((PROJECT / "component" / "h
 SEED = PROJECT.parent / "shared" / "segment-public-api" / "seed-interface.json"
 
 
-def test_56_handlers() -> None:
-    assert (len(segment.actions), len(segment.data_sources)) == (45, 11)
+def test_57_handlers() -> None:
+    assert (len(segment.actions), len(segment.data_sources)) == (46, 11)
 
 
 def test_seed_keys_are_all_kept() -> None:
     if not SEED.exists():
         pytest.skip(f"{SEED} is absent")
     seed = json.loads(SEED.read_text())
-    assert set(seed["actions"]) | {"createWarehouse"} == set(segment.actions)
+    assert set(seed["actions"]) | {"createWarehouse", "exportWorkspace"} == set(segment.actions)
     assert set(seed["dataSources"]) | {"selectRole"} == set(segment.data_sources)
     for key, action in seed["actions"].items():
         properties = segment.actions[key].spec.schema["properties"]
