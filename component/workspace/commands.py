@@ -216,9 +216,9 @@ async def run_apply(file: str, prune: bool, dry_run: bool, secrets_file: str | N
 def _print_done(done: list[str], left: list[str], *, dry: bool) -> None:
     would = "would be " if dry else ""
     if not done:
-        sys.stdout.write(f"nothing {'would be ' if dry else ''}done: the workspace already matches\n")
+        sys.stdout.write(f"nothing {would}done: the workspace already matches\n")
     else:
-        sys.stdout.write(f"{len(done)} operation(s) {would or ''}done:\n" + "".join(f"  {d}\n" for d in done))
+        sys.stdout.write(f"{len(done)} operation(s) {would}done:\n" + "".join(f"  {d}\n" for d in done))
     if left:
         sys.stdout.write(f"left as they are ({len(left)}; --prune would remove them):\n")
         sys.stdout.write("".join(f"  - {item}\n" for item in left))

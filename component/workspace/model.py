@@ -185,8 +185,24 @@ REQUIRED = {
 }
 
 
+TYPES: dict[str, tuple[type, ...]] = {
+    "enabled": (bool,), "name": (str, type(None)), "metadataId": (str,), "actionId": (str,), "trigger": (str,),
+    "modelId": (str,), "resourceType": (str,), "code": (str,), "description": (str,), "logoUrl": (str,),
+    "source": (str,), "if": (str,), "sources": (list,), "labels": (list,),
+}
+TYPE_NAMES = {bool: "true or false", str: "text", list: "a list", type(None): "null"}
+
+
 def _check_entry(section: str, path: str, entry: Mapping[str, Any]) -> list[tuple[str, str]]:
     problems = [(f"{path}.{name}", "is required") for name in REQUIRED[section] if name not in entry]
+    for name, value in entry.items():
+        allowed = TYPES.get(name)
+        if allowed and not isinstance(value, allowed):
+            problems.append((f"{path}.{name}", "must be " + " or ".join(TYPE_NAMES[t] for t in allowed)))
+    if section == "warehouses" and isinstance(entry.get("sources"), list) and not all(
+        isinstance(slug, str) for slug in entry["sources"]
+    ):
+        problems.append((f"{path}.sources", "must be a list of Source slugs"))
     settings = entry.get("settings")
     if section != "functions" and settings is not None and not isinstance(settings, dict):
         problems.append((f"{path}.settings", "must be a JSON object"))

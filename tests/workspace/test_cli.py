@@ -132,12 +132,15 @@ def test_bad_files_and_sides_exit_2_naming_the_field(
     code, _, err = run(capsys, "plan", str(tmp_path / "missing.json"))
     assert code == 2 and "missing.json" in err
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"formatVersion": 7, "sources": {"web": {"destinations": {"Hook": {}}}}}))
+    bad.write_text(json.dumps({"formatVersion": 7, "sources": {"web": {"enabled": "yes", "destinations": {"Hook": {}}}},
+                               "warehouses": {"PG": {"metadataId": "p", "sources": "web"}}}))
     code, _, err = run(capsys, "apply", str(bad))
     assert code == 2
     assert "formatVersion: must be 1" in err
     assert "sources.web.metadataId: is required" in err
     assert "sources.web.destinations.Hook.metadataId: is required" in err
+    assert "sources.web.enabled: must be true or false" in err
+    assert "warehouses.PG.sources: must be a list" in err
     monkeypatch.delenv("NOPE_SEGMENT_API_KEY", raising=False)
     code, _, err = run(capsys, "diff", "env:NOPE_", str(bad))
     assert code == 2 and "NOPE_SEGMENT_API_KEY is not set" in err
