@@ -10,6 +10,10 @@
     segment-component mcp [--read-only|--allow-writes] [--emulator] [--http PORT]   an MCP server
     segment-component serve [--host H] [--port P] [--emulator] [--allow-remote]
                                                  the configuration screen in a browser
+    segment-component export [-o FILE]           the workspace as a snapshot file (workspace as code)
+    segment-component diff A B [--json]          two workspaces or snapshots (live, env:PREFIX, FILE)
+    segment-component plan FILE [--prune]        what apply would do to make the workspace match FILE
+    segment-component apply FILE [--prune] [--dry-run] [--secrets FILE]
 
 The connection comes from SEGMENT_API_KEY, SEGMENT_SUBDOMAIN, SEGMENT_REGION and
 SEGMENT_API_BASE_URL. With no API key, `run` and `check-connection` start the built-in emulator
@@ -467,6 +471,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", EXIT_FAILURE)
 
 
+# --- workspace as code: export, diff, plan, apply ------------------------------------------------------
+
+
+def cmd_workspace(args: argparse.Namespace) -> int:
+    from component.workspace.commands import run_command
+
+    return run_command(args)
+
+
+def _add_workspace_commands(commands: Any) -> None:
+    emulator_help = "use the built-in emulator even with a token"
+    export = commands.add_parser("export", help="write the workspace as a snapshot (JSON)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    diff = commands.add_parser("diff", help="compare two sides: live, env:PREFIX, a connection file or a snapshot")
+    diff.add_argument("a")
+    diff.add_argument("b")
+    diff.add_argument("--json", action="store_true", help="the differences as JSON")
+    plan = commands.add_parser("plan", help="the operations that would make the workspace match FILE")
+    plan.add_argument("file")
+    plan.add_argument("--json", action="store_true", help="the operations as JSON")
+    apply = commands.add_parser("apply", help="make the workspace match FILE")
+    apply.add_argument("file")
+    apply.add_argument("--dry-run", action="store_true", help="apply to a throwaway emulator seeded from the live one")
+    apply.add_argument("--secrets", metavar="FILE", help="values of $secret references (JSON or NAME=VALUE lines)")
+    for parser in (plan, apply):
+        parser.add_argument("--prune", action="store_true", help="also delete what FILE does not hold")
+    for parser in (export, diff, plan, apply):
+        parser.add_argument("--emulator", action="store_true", help=emulator_help)
+        parser.set_defaults(func=cmd_workspace)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="segment-component",
@@ -531,6 +566,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--emulator", action="store_true", help="use the built-in emulator even with a token")
     serve.add_argument("--allow-remote", action="store_true", help="allow a --host that is not loopback")
     serve.set_defaults(func=cmd_serve)
+
+    _add_workspace_commands(commands)
     return parser
 
 

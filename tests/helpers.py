@@ -12,6 +12,8 @@ from yarl import URL
 
 #: The project's top folder (a source checkout): where `manifest.json` and `fixtures/` live.
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+#: How many handlers the component declares, as its generated index lists them.
+HANDLER_COUNT = len(json.loads((PROJECT_DIR / "component" / "handlers.json").read_text()))
 CANARY = "sgp_CANARY_3b9f7e21d4c8a6"
 US = "https://api.segmentapis.com"
 EU = "https://eu1.api.segmentapis.com"

@@ -167,10 +167,18 @@ def _warehouse_options(extra: list[Record]) -> list[Record]:
 DEMO_FILE = "demo_workspace.json"
 
 
-def build_demo_workspace(id_seed: int = 0) -> Workspace:
-    """The demo workspace documented above; ``id_seed`` seeds the ids of objects created later."""
-    text = resources.files(__package__).joinpath(DEMO_FILE).read_text(encoding="utf-8")
-    return Workspace.load(json.loads(text), id_seed=id_seed)
+#: What an empty workspace keeps of the demo: the catalogs and roles, with nothing created yet.
+_EMPTY_KEEPS = ("version", "workspace", "sourceCatalog", "destinationCatalog", "warehouseCatalog", "roles")
+
+
+def build_demo_workspace(id_seed: int = 0, *, empty: bool = False) -> Workspace:
+    """The demo workspace documented above; ``id_seed`` seeds the ids of objects created later.
+    With ``empty``, only the catalogs and roles: a workspace with nothing in it yet."""
+    data = json.loads(resources.files(__package__).joinpath(DEMO_FILE).read_text(encoding="utf-8"))
+    if empty:
+        data = {key: value for key, value in data.items() if key in _EMPTY_KEEPS}
+        data["connections"] = {}
+    return Workspace.load(data, id_seed=id_seed)
 
 
 _WORDS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne")
@@ -261,9 +269,10 @@ def add_large_seed(ws: Workspace, count: int, seed: int) -> None:
         }
 
 
-def build_workspace(seed: int | None = None) -> Workspace:
-    """The demo workspace, plus ``seed`` of each bulk object when ``seed`` is given."""
-    ws = build_demo_workspace(id_seed=seed or 0)
+def build_workspace(seed: int | None = None, *, empty: bool = False) -> Workspace:
+    """The demo workspace, plus ``seed`` of each bulk object when ``seed`` is given; with
+    ``empty``, the catalogs and roles only."""
+    ws = build_demo_workspace(id_seed=seed or 0, empty=empty)
     if seed:
         add_large_seed(ws, seed, seed)
     return ws

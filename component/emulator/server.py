@@ -87,16 +87,18 @@ class Emulator:
         api_keys: Iterable[str] = (DEMO_API_KEY,),
         record_requests: bool = True,
         state_file: str | os.PathLike[str] | None = None,
+        empty: bool = False,
     ) -> None:
         # A lone string would otherwise become one key per character.
         keys = (api_keys,) if isinstance(api_keys, str) else tuple(api_keys)
         if not keys:
             raise ValueError("api_keys must name at least one accepted token")
         self.seed = seed
+        self.empty = empty
         self.api_keys = keys
         self.state_file = Path(state_file) if state_file is not None else None
         saved = load_state(self.state_file) if self.state_file is not None else None
-        workspace = saved if saved is not None else build_workspace(seed)
+        workspace = saved if saved is not None else build_workspace(seed, empty=empty)
         self.api = Api(workspace, keys, RateLimiter(rate_limits), FaultInjector(), record_requests)
         if self.state_file is not None:
             self.api.on_write = self.save
@@ -139,7 +141,7 @@ class Emulator:
     def reset(self) -> None:
         """Back to a fresh workspace: state rebuilt (and saved, with a state file), requests, faults
         and rate-limit counts cleared."""
-        self.api.state = build_workspace(self.seed)
+        self.api.state = build_workspace(self.seed, empty=self.empty)
         self.api.requests.clear()
         self.api.faults.clear()
         self.api.rate_limits.reset()
@@ -198,10 +200,13 @@ async def running_emulator(
     *,
     record_requests: bool = True,
     state_file: str | os.PathLike[str] | None = None,
+    empty: bool = False,
 ) -> AsyncIterator[Emulator]:
-    """An emulator serving on ``host:port`` (0: a free port) for the duration of the block."""
+    """An emulator serving on ``host:port`` (0: a free port) for the duration of the block; with
+    ``empty``, its workspace holds the catalogs and roles but no object."""
     emulator = Emulator(
-        seed=seed, rate_limits=rate_limits, api_keys=api_keys, record_requests=record_requests, state_file=state_file
+        seed=seed, rate_limits=rate_limits, api_keys=api_keys, record_requests=record_requests,
+        state_file=state_file, empty=empty,
     )
     await emulator.start(host, port)
     try:

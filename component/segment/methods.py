@@ -28,6 +28,7 @@ HTTP_METHODS: Mapping[str, str | None] = {
     "deleteTransformation": "DELETE",
     "deleteUser": "DELETE",
     "deleteWarehouse": "DELETE",
+    "exportWorkspace": "GET",
     "getDestination": "GET",
     "getDestinationMetadata": "GET",
     "getDestinationSubscription": "GET",

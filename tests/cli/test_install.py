@@ -18,6 +18,7 @@ import pytest
 
 from component import __version__
 from tests.cli.helpers import clean_env, free_port
+from tests.helpers import HANDLER_COUNT
 from tests.helpers import PROJECT_DIR as PROJECT
 
 pytestmark = [
@@ -57,7 +58,7 @@ def test_it_is_the_installed_package_that_runs(installed: Path, tmp_path: Path) 
 def test_version_list_and_describe_with_its_example_payload(installed: Path, tmp_path: Path) -> None:
     cli = installed / "segment-component"
     assert _run(cli, "--version", cwd=tmp_path).stdout == f"segment-component {__version__}\n"
-    assert len(_run(cli, "list", cwd=tmp_path).stdout.splitlines()) == 56
+    assert len(_run(cli, "list", cwd=tmp_path).stdout.splitlines()) == HANDLER_COUNT
     described = json.loads(_run(cli, "describe", "getSource", cwd=tmp_path).stdout)
     shipped = json.loads((PROJECT / "fixtures" / "actions" / "getSource.json").read_text())
     assert described["examplePayload"] == shipped

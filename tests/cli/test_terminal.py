@@ -20,7 +20,7 @@ from aiohttp import web
 
 from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator, running_emulator
 from tests.cli.helpers import COMMAND, clean_env, cli, free_port, silent_server
-from tests.helpers import CANARY
+from tests.helpers import CANARY, HANDLER_COUNT
 
 TOKEN_ENV = {"SEGMENT_API_KEY": CANARY, "SEGMENT_SUBDOMAIN": "w"}
 
@@ -174,7 +174,7 @@ async def test_awkward_answers_print_as_valid_json_in_any_terminal_encoding(awkw
 def test_labels_print_in_an_ascii_terminal() -> None:
     result = cli("list", env={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0 and result.stderr == ""
-    assert len(result.stdout.splitlines()) == 56
+    assert len(result.stdout.splitlines()) == HANDLER_COUNT
 
 
 # --- version, environment, inputs ---------------------------------------------------------------------

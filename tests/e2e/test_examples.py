@@ -63,6 +63,12 @@ def _weekly_volume_of_every_source(body: Any, emulator: Emulator) -> None:
         assert item["total"] == sum(point["count"] for point in item["series"])
 
 
+def _snapshot_of_the_workspace(body: Any, emulator: Emulator) -> None:
+    snapshot = body["snapshot"]
+    assert sorted(snapshot["sources"]) == sorted(s["slug"] for s in emulator.state.sources.values())
+    assert body["secretReferences"] == snapshot["secretReferences"]
+
+
 # What an example must have done beyond answering with an object, by handler.
 AFTER: dict[str, list[Check]] = {
     "createDestination": [_in(lambda ws: ws.destinations, "data", "destination")],
@@ -87,7 +93,11 @@ AFTER: dict[str, list[Check]] = {
     "getSourceMetadata": [_not_empty],
     "getWarehouseMetadata": [_not_empty],
     "getEventsVolumeFromWorkspace": [_weekly_volume_of_every_source],
+    "exportWorkspace": [_snapshot_of_the_workspace],
 }
+#: Actions whose body is not one API answer's `{"data": ...}` envelope: the raw request returns
+#: whatever the path answers, and the export assembles a snapshot from many answers.
+NOT_ONE_ANSWER = {"rawRequest", "exportWorkspace"}
 
 
 def test_every_check_names_an_action() -> None:
@@ -97,7 +107,7 @@ def test_every_check_names_an_action() -> None:
 @pytest.mark.parametrize("key", sorted(segment.actions))
 async def test_example_runs(key: str, emulator: Emulator, conn: dict[str, Any]) -> None:
     body = await run(key, dict(segment.actions[key].example), conn)
-    if key != "rawRequest":  # the raw request returns whatever the path answers
+    if key not in NOT_ONE_ANSWER:
         assert isinstance(body, dict) and isinstance(body.get("data"), dict), key
     for check in AFTER.get(key, ()):
         check(body, emulator)

@@ -11,7 +11,7 @@ import httpx2
 from mcp import Client
 
 from component.segment.ids import DEMO_SOURCE
-from tests.helpers import PROJECT_DIR
+from tests.helpers import HANDLER_COUNT, PROJECT_DIR
 
 
 def _free_port() -> int:
@@ -55,7 +55,7 @@ async def test_the_http_transport_serves_the_same_tools(tmp_path: Path) -> None:
         await _wait_until_listening(port, process)
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:
             assert client.instructions is not None and "emulator" in client.instructions
-            assert len((await client.list_tools()).tools) == 56
+            assert len((await client.list_tools()).tools) == HANDLER_COUNT
             result = await client.call_tool("getSource", {"sourceId": DEMO_SOURCE})
             assert result.structured_content is not None
             assert result.structured_content["data"]["data"]["source"]["id"] == DEMO_SOURCE
