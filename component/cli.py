@@ -225,7 +225,12 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
 
     from component.fixtures import regenerate
 
-    problems = asyncio.run(regenerate(DATA_DIR, check_only=args.check))
+    from component.segment.errors import SegmentError
+
+    try:
+        problems = asyncio.run(regenerate(DATA_DIR, check_only=args.check))
+    except SegmentError as exc:  # an example that no longer runs: one line, as for `run`
+        return _fail(f"an example payload could not be made: {exc}", EXIT_FAILURE)
     for problem in problems:
         sys.stderr.write(f"error: {problem}\n")
     return EXIT_FAILURE if problems else EXIT_OK
@@ -289,9 +294,20 @@ def _run_async(main: Callable[[], Coroutine[Any, Any, Any]]) -> int:
     from component.framework.debug import secrets
     from component.segment.errors import InputError, SegmentError
 
+    async def quiet_when_interrupted() -> Any:
+        # Ctrl-C cancels the call; callbacks of sockets it left half-open may still fail as the
+        # loop shuts down, and asyncio would log each with a traceback. After an interrupt the one
+        # line "interrupted" is all there is to say.
+        loop = asyncio.get_running_loop()
+        try:
+            return await main()
+        except asyncio.CancelledError:
+            loop.set_exception_handler(lambda _loop, _context: None)
+            raise
+
     try:
         with _progress_on_stderr():
-            result: Any = asyncio.run(main())
+            result: Any = asyncio.run(quiet_when_interrupted())
     except InputError as exc:
         return _fail(str(exc) + _variables_behind(exc.fields), EXIT_INPUT)
     except SegmentError as exc:
