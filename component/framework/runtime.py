@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from component.framework.debug import Trace, secrets
+from component.framework.debug import HeldSecrets, Trace, secrets, sensitive_values
 from component.framework.errors import ComponentError, FieldError, InputError, InternalError
 from component.framework.inputs import InputModel
 from component.framework.registry import Choice, ComponentInfo, Connection, Handler, Registry
@@ -31,6 +31,27 @@ def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
         value = getattr(model, name)
         values.append(value.get_secret_value() if isinstance(value, SecretStr) else str(value or ""))
     return values
+
+
+def _sensitive_settings(model: InputModel) -> list[str]:
+    """The values under sensitive keys (password, sharedSecret, ...) inside object and list inputs
+    (settings, a raw body): the API may echo them back in an error."""
+    found: list[str] = []
+    for value in model.__dict__.values():
+        if isinstance(value, dict | list):
+            found += sensitive_values(value)
+    return found
+
+
+def _scrubbed(exc: BaseException) -> BaseException:
+    """`exc` without the chain that led to it and without the frames below `invoke`: a caller (or
+    an error tracker walking __context__/__cause__ or printing every frame's locals) must reach
+    neither an inner exception (an HTTP library's carries the request's headers) nor a frame that
+    holds the token or an answer echoing it. The error itself says what failed and where."""
+    exc.__cause__ = None
+    exc.__context__ = None
+    exc.__suppress_context__ = True
+    return exc.with_traceback(None)
 
 
 def _picklist(choices: Any, search: str | None) -> list[dict[str, str]]:
@@ -131,11 +152,22 @@ class Component(Registry):
         `options` go to the component's context (for Segment: `retry=RetryPolicy(...)`).
         """
         handler = self.get(key)
-        params, conn = self._parse(handler, inputs, connection)
-        held = _secret_values(conn, self.connection.spec.secret_attributes)
+        try:
+            params, conn = self._parse(handler, inputs, connection)
+        except InputError as exc:
+            failure: BaseException | None = exc
+        else:
+            failure = None
+        # The raw inputs and connection (the token among them) leave this frame before anything can
+        # fail: error trackers print the locals of every frame of a traceback.
+        inputs = connection = None
+        if failure is not None:
+            raise _scrubbed(failure)
+        held = HeldSecrets(_secret_values(conn, self.connection.spec.secret_attributes))
         if handler.spec.secret_attributes:
-            held += _secret_values(params, handler.spec.secret_attributes)
-        secrets.add(*held)
+            held.values += _secret_values(params, handler.spec.secret_attributes)
+        held.values += _sensitive_settings(params)
+        secrets.add(*held.values)
         trace = Trace(handler.key, debug=debug or params.debug)
         outcome = "failed"
         try:
@@ -145,13 +177,15 @@ class Component(Registry):
             else:
                 wrapped = {"result": _picklist(result, getattr(params, "search", None))}
             outcome = "ok"
-        except ComponentError:
-            raise
+        except ComponentError as exc:
+            failure = exc
         except Exception as exc:  # only the component's own errors leave invoke()
-            raise self._unexpected(handler.key, exc, trace.calls) from None
+            failure = self._unexpected(handler.key, exc, trace.calls)
         finally:
             trace.finish(outcome)
-            secrets.discard(*held)
+            secrets.discard(*held.values)
+        if failure is not None:
+            raise _scrubbed(failure)
         return wrapped
 
     def _unexpected(self, key: str, exc: Exception, calls: int) -> ComponentError:
@@ -173,19 +207,28 @@ class Component(Registry):
         """Run the connection's test (for Segment: GET / and compare the workspace slug)."""
         if self.connection.test is None:
             raise NotImplementedError("this component's connection has no test")
-        conn = self.parse_connection(connection)
-        held = _secret_values(conn, self.connection.spec.secret_attributes)
-        secrets.add(*held)
+        try:
+            conn = self.parse_connection(connection)
+        except InputError as exc:
+            failure: BaseException | None = exc
+        else:
+            failure = None
+        connection = None  # the token leaves this frame (see invoke)
+        if failure is not None:
+            raise _scrubbed(failure)
+        held = HeldSecrets(_secret_values(conn, self.connection.spec.secret_attributes))
+        secrets.add(*held.values)
         trace = Trace("connection test", debug=debug)
         try:
             return await self.connection.test(self._make_context(conn, None, trace, **options), conn)
-        except ComponentError:
-            raise
+        except ComponentError as exc:
+            failure = exc
         except Exception as exc:  # only the component's own errors leave the test
-            raise self._unexpected("connection test", exc, trace.calls) from None
+            failure = self._unexpected("connection test", exc, trace.calls)
         finally:
             trace.finish("done")
-            secrets.discard(*held)
+            secrets.discard(*held.values)
+        raise _scrubbed(failure)
 
     async def aclose(self) -> None:
         """Close the pooled network resources of the running event loop."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -70,22 +70,28 @@ def load_handlers(key: str | None = None) -> None:
     _all_loaded = True
 
 
-async def invoke(
+def invoke(
     key: str,
     inputs: Mapping[str, Any] | None = None,
     *,
     connection: Mapping[str, Any] | None = None,
     debug: bool = False,
     **options: Any,
-) -> dict[str, Any]:
-    """Run one action or picklist; see `component.framework.runtime.Component.invoke`."""
+) -> Coroutine[Any, Any, dict[str, Any]]:
+    """Run one action or picklist; see `component.framework.runtime.Component.invoke`.
+
+    Not a coroutine function itself: it hands back the runtime's coroutine, so no frame of its
+    own (holding the raw connection and its token) sits in an error's traceback or the call path.
+    """
     load_handlers(key)
-    return await _component().invoke(key, inputs, connection=connection, debug=debug, **options)
+    return _component().invoke(key, inputs, connection=connection, debug=debug, **options)
 
 
-async def test_connection(connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any) -> Any:
+def test_connection(
+    connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any
+) -> Coroutine[Any, Any, Any]:
     """GET / with the connection; the workspace's slug must be the connection's subdomain."""
-    return await _component().test_connection(connection, debug=debug, **options)
+    return _component().test_connection(connection, debug=debug, **options)
 
 
 async def aclose() -> None:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import math
 import os
 import random
 import re
 import time
-import weakref
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -36,8 +36,10 @@ from component.segment.errors import (
     InputError,
     MalformedResponse,
     RateLimited,
+    ResponseTooLarge,
     SegmentError,
     ServerError,
+    TooManyPages,
     TransportError,
     error_class,
 )
@@ -45,6 +47,7 @@ from component.segment.policy import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_POLICY,
     FULL_PAGE,
+    IDEMPOTENT_METHODS,
     MAX_CONCURRENCY_ENV,
     RetryPolicy,
 )
@@ -58,12 +61,15 @@ ResponseType = Literal["json", "text", "binary"]
 Query = Sequence[tuple[str, str]]
 
 
-async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncIterator[None]:
+async def _close_with_loop(
+    pool: SessionPool, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession
+) -> AsyncIterator[None]:
     """Suspended for the loop's lifetime; the loop's async-generator shutdown runs the finally."""
     try:
         yield
     finally:
         await session.close()
+        pool._forget(loop, session)
 
 
 @dataclass(eq=False)
@@ -80,21 +86,65 @@ def _concurrency_from_env() -> int:
     return DEFAULT_MAX_CONCURRENCY
 
 
+def _abandon(held: _LoopResources) -> None:
+    """Free what a loop closed without shutting down its async generators left behind: its sockets
+    (they can no longer be closed through the loop), the session and the keeper generator (so that
+    neither warns, nor asks the dead loop to finalise it, when collected)."""
+    connector = held.session.connector
+    held.session.detach()  # the session counts as closed from here on
+    if connector is not None:
+        conns = getattr(connector, "_conns", {})
+        for protocols in list(conns.values()):
+            for protocol, *_ in protocols:
+                transport = getattr(protocol, "transport", None)
+                sock = getattr(transport, "_sock", None)
+                if sock is not None:
+                    sock.close()
+                    transport._sock = None  # type: ignore[union-attr]
+        conns.clear()
+    closing = held.keeper.aclose()  # type: ignore[attr-defined]
+    try:
+        closing.send(None)  # the session is detached: its close() awaits nothing
+    except StopIteration:
+        pass
+    else:  # pragma: no cover - aiohttp changed: leave the generator to the collector
+        closing.close()
+
+
 class SessionPool:
-    """One aiohttp session (and per-connection concurrency limits) per running event loop."""
+    """One aiohttp session (and per-connection concurrency limits) per running event loop.
+
+    An entry lives as long as its loop: the loop's shutdown (as `asyncio.run` does it) closes the
+    session and removes the entry, and the entries of loops closed without that shutdown are
+    freed the next time a new loop asks for a session. So a process that runs thousands of loops
+    one after another keeps only the live ones.
+    """
 
     def __init__(self, max_concurrency: int | None = None) -> None:
         #: Requests in flight at once per connection and event loop; set it before the first call
         #: (or with $SEGMENT_MAX_CONCURRENCY) to change it.
         self.max_concurrency = max_concurrency or _concurrency_from_env()
-        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopResources] = (
-            weakref.WeakKeyDictionary()
-        )
+        # Keyed by the loop itself: the session refers to its loop, so weak keys would never die.
+        self._by_loop: dict[asyncio.AbstractEventLoop, _LoopResources] = {}
+
+    def __len__(self) -> int:
+        """Loops that hold an entry (a session and its limits)."""
+        return len(self._by_loop)
+
+    def _forget(self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession) -> None:
+        held = self._by_loop.get(loop)
+        if held is not None and held.session is session:
+            del self._by_loop[loop]
+
+    def _discard_closed_loops(self) -> None:
+        for loop in [loop for loop in self._by_loop if loop.is_closed()]:
+            _abandon(self._by_loop.pop(loop))
 
     async def _resources(self) -> _LoopResources:
         loop = asyncio.get_running_loop()
         held = self._by_loop.get(loop)
         if held is None or held.session.closed:
+            self._discard_closed_loops()
             session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
                 cookie_jar=aiohttp.DummyCookieJar(),  # no state may pass between connections
@@ -106,7 +156,7 @@ class SessionPool:
             # so a read would otherwise be sent up to twice the budget and `maxRetries: 0` not hold.
             # There is no public switch; tests/reliability/test_faults.py fails if this stops working.
             session._retry_connection = False
-            keeper = _close_with_loop(session)
+            keeper = _close_with_loop(self, loop, session)
             await keeper.__anext__()  # registers it with the loop's async-generator shutdown
             held = _LoopResources(session, keeper)
             self._by_loop[loop] = held
@@ -142,41 +192,81 @@ async def pause(seconds: float) -> None:
 def _seconds_until(http_date: str) -> float | None:
     try:
         moment = parsedate_to_datetime(http_date)
-    except (TypeError, ValueError, IndexError):
+        return max(0.0, moment.timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, moment.timestamp() - time.time())
+
+
+def _seconds(value: Any, scale: float = 1.0) -> float | None:
+    """A wait the API gave, in seconds; None when it is no number. A wait too large for a float is
+    infinite (longer than any policy waits), never an OverflowError."""
+    if isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value) / scale
+    except OverflowError:
+        return math.inf
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(seconds) else max(0.0, seconds)
 
 
 def _retry_after(headers: Mapping[str, str], error: Mapping[str, Any]) -> float | None:
     """The wait a 429 asks for: Retry-After, then msBeforeNext, then X-RateLimit-Reset."""
     header = headers.get("Retry-After")
     if header:
-        try:
-            return max(0.0, float(header))
-        except ValueError:
+        waited = _seconds(header)
+        if waited is None:
             waited = _seconds_until(header)
-            if waited is not None:
-                return waited
+        if waited is not None:
+            return waited
     data = error.get("data")
     if isinstance(data, Mapping):
         ms = data.get("msBeforeNext")
-        if isinstance(ms, int | float) and not isinstance(ms, bool):
-            return max(0.0, ms / 1000)
+        if isinstance(ms, int | float):
+            waited = _seconds(ms, 1000.0)
+            if waited is not None:
+                return waited
     reset = headers.get("X-RateLimit-Reset")
     return _seconds_until(reset) if reset else None
 
 
 def _redacted(value: Any) -> Any:
-    """`value` (parsed JSON) with every secret of the running invocations redacted from its text."""
+    """`value` (parsed JSON) with every secret of the running invocations redacted from its text.
+
+    Iterative: an answer nested as deep as the JSON parser allows must not overflow the stack here."""
     if not secrets:
         return value
     if isinstance(value, str):
         return secrets.redact(value)
-    if isinstance(value, list):
-        return [_redacted(item) for item in value]
-    if isinstance(value, dict):
-        return {secrets.redact(str(key)): _redacted(item) for key, item in value.items()}
-    return value
+    if not isinstance(value, list | dict):
+        return value
+    root: list[Any] = [value]
+    stack: list[tuple[list[Any] | dict[str, Any], Any, Any]] = [(root, 0, value)]
+    while stack:
+        parent, slot, item = stack.pop()
+        if isinstance(item, list):
+            copy: Any = [None] * len(item)
+            stack.extend((copy, index, child) for index, child in enumerate(item))
+        elif isinstance(item, dict):
+            copy = {}
+            for key, child in item.items():
+                redacted_key = secrets.redact(str(key))
+                copy[redacted_key] = None
+                stack.append((copy, redacted_key, child))
+        else:
+            copy = secrets.redact(item) if isinstance(item, str) else item
+        parent[slot] = copy
+    return root[0]
+
+
+def _loads(raw: bytes) -> Any:
+    """Parsed JSON; ValueError for anything that is not usable JSON (nesting too deep for the
+    parser, numbers Python refuses to convert)."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 # RFC 9110: a header name is a token; a value has no control characters but tab.
@@ -205,7 +295,7 @@ def _first_error(body: Any) -> Mapping[str, Any]:
 def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, route: str) -> ApiError:
     """Map an error answer to its class, with the API's own type, message and field."""
     try:
-        body = json.loads(raw) if raw else None
+        body = _loads(raw) if raw else None
     except ValueError:
         body = None
     first = _first_error(body)
@@ -234,11 +324,17 @@ def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, 
 
 
 def should_retry(policy: RetryPolicy, method: str, exc: BaseException) -> bool:
-    """The retry rule of DESIGN.md: 429 always (within the cap), 5xx and transport failures only
-    for idempotent methods, other API errors only with `retry_all_errors`."""
+    """The retry rule: 429 always (within the cap); 5xx and malformed answers for idempotent
+    methods (every method with `retry_all_errors`); no answer at all (a timeout, a dropped
+    connection) only for idempotent methods; other API errors only with `retry_all_errors`. A
+    LimitExceeded is never retried: the same request would meet the same answer."""
     if isinstance(exc, RateLimited):
         return exc.retry_after is None or exc.retry_after <= policy.max_wait
-    if isinstance(exc, ServerError | TransportError | MalformedResponse):
+    if isinstance(exc, TransportError):
+        # No answer: a POST or PATCH may have been applied, so only idempotent methods are sent
+        # again, even with `retry_all_errors` (which is about error answers).
+        return method in IDEMPOTENT_METHODS
+    if isinstance(exc, ServerError | MalformedResponse):
         return policy.may_retry(method, rate_limited=False)
     if isinstance(exc, ApiError):
         return policy.retry_all_errors
@@ -251,6 +347,65 @@ def retry_wait(policy: RetryPolicy, exc: BaseException | None, attempt: int) -> 
         # A little jitter so that many waiting callers do not come back in one burst.
         return exc.retry_after * (1 + random.uniform(0, 0.1))
     return policy.backoff(attempt)
+
+
+class Headers(Mapping[str, str]):
+    """The headers of one request. Its repr and str name the headers but never show a value: the
+    Authorization header is among them, and error trackers print every frame's locals with repr."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: dict[str, str]) -> None:
+        self._items = items
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Headers({', '.join(self._items)}; values hidden)"
+
+    __str__ = __repr__
+
+
+def _request_headers(
+    media_type: str, extra: Mapping[str, str] | None, content_type: bool, api_key: str
+) -> Headers:
+    """Accept, the caller's headers, Content-Type, then the credentials, set last so that no
+    caller-supplied header replaces them. Built here so that no caller's frame holds the token in
+    a plain dict."""
+    items = {"Accept": media_type}
+    if extra:
+        items.update(extra)
+    if content_type:
+        items["Content-Type"] = media_type
+    items["Authorization"] = f"Bearer {api_key}"
+    return Headers(items)
+
+
+async def _read_body(response: aiohttp.ClientResponse, limit: int, method: str, route: str) -> bytes:
+    """The response body, at most `limit` bytes after decompression (aiohttp decompresses in
+    bounded steps, so a gzip bomb never expands past the limit by more than one step)."""
+    length = response.content_length
+    if length is not None and length > limit:
+        raise ResponseTooLarge(response.status, limit="max_response_bytes", value=limit, method=method, path=route)
+    if length is not None and "Content-Encoding" not in response.headers:
+        return await response.read()  # exactly Content-Length bytes: bounded already
+    content = response.content
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await content.readany():
+        size += len(chunk)
+        if size > limit:
+            response.close()  # the rest is never read: the connection cannot be reused
+            raise ResponseTooLarge(response.status, limit="max_response_bytes", value=limit, method=method, path=route)
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 @dataclass(eq=False, repr=False)
@@ -288,16 +443,15 @@ class SegmentClient:
         method = method.upper()
         if headers:
             check_headers(headers)
-        send_headers = {"Accept": media_type, **(headers or {})}
         body: bytes | str | aiohttp.FormData | None = data
         if json_body is not None:
             try:
                 body = json.dumps(json_body, separators=(",", ":"), allow_nan=False).encode()
             except (TypeError, ValueError, RecursionError):
-                raise InputError.single("(body)", "is not JSON data") from None
-            send_headers["Content-Type"] = media_type
-        # Set last: no caller-supplied header may replace the credentials.
-        send_headers["Authorization"] = f"Bearer {self.api_key}"
+                body = None
+            if body is None:  # raised outside the except clause: the error carries no chain
+                raise InputError.single("(body)", "is not JSON data")
+        send_headers = _request_headers(media_type, headers, json_body is not None, self.api_key)
         url = join(self.base_url, route)
         limit = await self.sessions.limit(self.base_url, self.api_key)
 
@@ -346,33 +500,38 @@ class SegmentClient:
         attempt: int,
     ) -> Any:
         session = await self.sessions.session()
-        timeout = aiohttp.ClientTimeout(total=policy.timeout, sock_connect=policy.connect_timeout)
+        timeout = _timeout(policy.timeout, policy.connect_timeout)
         started = time.perf_counter()
         status: int | str = "error"
         size = 0
+        # A failure of aiohttp's is turned into ours outside its except clause, so the error a
+        # caller gets has no __context__: aiohttp's exceptions carry the request's headers.
+        failure: Exception
         try:
-            async with session.request(
-                method, url, params=query or None, data=body, headers=headers, timeout=timeout,
-                allow_redirects=False,  # a redirect could carry the token to another origin
-            ) as response:
-                status = response.status
-                raw = await response.read()
-                size = len(raw)
-                if not 200 <= status < 300:
-                    raise api_error(status, response.headers, raw, method, route)
-                return _parse(raw, response_type, status, method, route)
-        except SegmentError:
-            raise
-        except TimeoutError:
-            raise TransportError(f"timed out after {policy.timeout:g} s", method=method, path=route) from None
-        except aiohttp.ClientError as exc:
-            raise TransportError(
-                f"connection failed ({type(exc).__name__})", method=method, path=route
-            ) from None
-        except (ValueError, TypeError) as exc:  # UnicodeError too: aiohttp refused to build the request
-            raise InputError.single(
-                "(request)", f"could not be sent: HTTP cannot carry one of its values ({type(exc).__name__})"
-            ) from None
+            try:
+                async with session.request(
+                    method, url, params=query or None, data=body, headers=headers, timeout=timeout,
+                    allow_redirects=False,  # a redirect could carry the token to another origin
+                ) as response:
+                    status = response.status
+                    raw = await _read_body(response, policy.max_response_bytes, method, route)
+                    size = len(raw)
+                    if not 200 <= status < 300:
+                        error = api_error(status, response.headers, raw, method, route)
+                        raw = b""  # an answer may echo the token: it stays out of this frame's locals
+                        raise error
+                    return _parse(raw, response_type, status, method, route)
+            except SegmentError:
+                raise
+            except TimeoutError:
+                failure = TransportError(f"timed out after {policy.timeout:g} s", method=method, path=route)
+            except aiohttp.ClientError as exc:
+                failure = TransportError(f"connection failed ({type(exc).__name__})", method=method, path=route)
+            except (ValueError, TypeError) as exc:  # UnicodeError too: aiohttp refused to build the request
+                failure = InputError.single(
+                    "(request)", f"could not be sent: HTTP cannot carry one of its values ({type(exc).__name__})"
+                )
+            raise failure
         finally:
             self.trace.http_call(method, route, status, attempt, (time.perf_counter() - started) * 1000, size)
 
@@ -393,20 +552,40 @@ class SegmentClient:
 
     async def pages(
         self, route: str, *, count: int = FULL_PAGE, cursor: str | None = None, query: Query = (),
-        **options: Any,
+        collection: str | None = None, **options: Any,
     ) -> AsyncIterator[dict[str, Any]]:
-        """Yield the `data` object of each page, following `data.pagination.next` to the end."""
+        """Yield the `data` object of each page, following `data.pagination.next` to the end.
+
+        A walk is bounded: it stops once `totalEntries` items have arrived (with `collection`, the
+        key of the items), and raises TooManyPages past the policy's `max_pages` or `max_items`,
+        so a server that always hands out another `next` cannot keep it running forever.
+        """
+        policy: RetryPolicy = options.get("policy") or self.policy
         seen: set[str] = set()
+        pages = items = 0
         while True:
+            if pages >= policy.max_pages:
+                raise TooManyPages(limit="max_pages", value=policy.max_pages, pages=pages, items=items,
+                                   method="GET", path=route)
             body = await self.get(route, [*query, *page_query(count, cursor)], **options)
             data = body.get("data") if isinstance(body, dict) else None
             if not isinstance(data, dict):
                 raise MalformedResponse(200, "the response has no data object", method="GET", path=route)
+            pages += 1
+            page = data.get(collection) if collection is not None else None
+            if isinstance(page, list):
+                items += len(page)
+                if items > policy.max_items:
+                    raise TooManyPages(limit="max_items", value=policy.max_items, pages=pages, items=items,
+                                       method="GET", path=route)
             yield data
             pagination = data.get("pagination")
             cursor = pagination.get("next") if isinstance(pagination, dict) else None
             if not cursor or not isinstance(cursor, str):
                 return
+            total = pagination.get("totalEntries") if isinstance(pagination, dict) else None
+            if collection is not None and isinstance(total, int) and not isinstance(total, bool) and items >= total:
+                return  # every item the API counted has arrived: a further `next` is not followed
             if cursor in seen:  # a server handing back a cursor twice would loop forever
                 raise MalformedResponse(200, "the API repeated a pagination cursor", method="GET", path=route)
             seen.add(cursor)
@@ -414,11 +593,24 @@ class SegmentClient:
     async def collect(self, route: str, collection: str, *, query: Query = (), **options: Any) -> list[Any]:
         """Every item of `data.<collection>` across all pages."""
         items: list[Any] = []
-        async for data in self.pages(route, query=query, **options):
+        async for data in self.pages(route, query=query, collection=collection, **options):
             page = data.get(collection)
             if isinstance(page, list):
                 items.extend(page)
         return items
+
+
+_TIMEOUTS: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
+
+
+def _timeout(total: float, connect: float) -> aiohttp.ClientTimeout:
+    """One shared (immutable) ClientTimeout per policy's figures instead of one per call."""
+    timeout = _TIMEOUTS.get((total, connect))
+    if timeout is None:
+        if len(_TIMEOUTS) > 64:  # raw requests choose their own: keep the cache small
+            _TIMEOUTS.clear()
+        timeout = _TIMEOUTS[(total, connect)] = aiohttp.ClientTimeout(total=total, sock_connect=connect)
+    return timeout
 
 
 def array_query(name: str, values: Iterable[str]) -> list[tuple[str, str]]:
@@ -449,7 +641,7 @@ def _parse(raw: bytes, response_type: ResponseType, status: int, method: str, ro
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        return _loads(raw)
     except ValueError:
         raise MalformedResponse(
             status, "the response body is not valid JSON", method=method, path=route

@@ -9,13 +9,20 @@ from typing import Any
 
 from pydantic import SecretStr, field_validator
 
-from component.framework.debug import Trace
+from component.framework.debug import Trace, secrets
 from component.framework.inputs import Input, InputModel
 from component.framework.registry import Connection
 from component.segment.client import SegmentClient
 from component.segment.errors import InputError, Unauthorized
 from component.segment.policy import RetryPolicy
-from component.segment.urls import DEFAULT_REGION, REGION_ALIASES, UnsafeUrl, check_base_url, region_url
+from component.segment.urls import (
+    DEFAULT_REGION,
+    REGION_ALIASES,
+    REGION_LABELS,
+    UnsafeUrl,
+    check_base_url,
+    region_url,
+)
 
 BASE_URL_ENV = "SEGMENT_API_BASE_URL"
 TOKEN_CHARS = re.compile(r"^[!-~]+$")
@@ -94,8 +101,17 @@ def make_context(
 ) -> SegmentContext:
     """Bind a client to the connection, region and trace. Nothing to close: sessions are pooled."""
     assert isinstance(connection, SegmentConnection)
-    chosen = getattr(inputs, "region", None) or REGION_ALIASES.get(region or "", region) or DEFAULT_REGION
-    if chosen not in ("api", "eu1.api"):
+    # The `region` keyword counts like the region input; when both are given they must agree.
+    keyword = None
+    if region is not None:
+        keyword = REGION_ALIASES.get(region.strip().lower(), region.strip().lower()) if isinstance(region, str) else ""
+        if keyword not in REGION_LABELS:
+            raise InputError.single("region", "must be one of: api, eu1.api (or us, eu, eu1)")
+    given = getattr(inputs, "region", None) if inputs is not None and "region" in inputs.model_fields_set else None
+    if keyword and given and keyword != given:
+        raise InputError.single("region", f"the region input ({given}) and the region keyword ({keyword}) disagree")
+    chosen = given or keyword or getattr(inputs, "region", None) or DEFAULT_REGION
+    if chosen not in REGION_LABELS:
         raise InputError.single("region", "must be one of: api, eu1.api (or us, eu, eu1)")
     client = SegmentClient(
         base_url=resolve_base_url(connection, chosen),
@@ -118,12 +134,16 @@ async def test_connection(ctx: SegmentContext, connection: InputModel) -> dict[s
             "the API key was refused: check the token, and that the region matches the workspace's",
             method=exc.method, path=exc.path, type=exc.type, request_id=exc.request_id,
         ) from None
-    workspace = body.get("data", {}).get("workspace", {}) if isinstance(body, dict) else {}
+    data = body.get("data") if isinstance(body, dict) else None
+    workspace = data.get("workspace") if isinstance(data, dict) else None
+    if not isinstance(workspace, dict):  # an odd answer stays a typed mismatch, never an AttributeError
+        workspace = {}
     slug = str(workspace.get("slug", ""))
     if slug.casefold() != connection.subdomain.strip().casefold():
+        # The slug is the server's text: one that echoes a secret (the token) is not quoted.
         raise InputError.single(
             "connection.subdomain",
-            f"the token belongs to workspace '{slug}', not '{connection.subdomain}'",
+            f"the token belongs to workspace '{secrets.redact(slug)}', not '{connection.subdomain}'",
         )
     return {"data": body}
 

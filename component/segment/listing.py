@@ -39,7 +39,7 @@ async def choices(
     picklist over 10,000 sources never holds 10,000 full source objects at once.
     """
     out: list[Choice] = []
-    async for data in client.pages(route, query=query, **options):
+    async for data in client.pages(route, query=query, collection=collection, **options):
         page = data.get(collection)
         if isinstance(page, list):
             out += [Choice(str(item[key]), label(item)) for item in page if isinstance(item, dict) and key in item]

@@ -56,8 +56,8 @@ def check_base_url(url: str) -> str:
         raise UnsafeUrl("must be an http:// or https:// URL with a host")
     if parts.username or parts.password or "@" in parts.netloc:
         raise UnsafeUrl("must not contain credentials")
-    if parts.query or parts.fragment:
-        raise UnsafeUrl("must not have a query or fragment")
+    if "?" in text or "#" in text:  # even an empty one ("http://host/#"): every path would follow it
+        raise UnsafeUrl("must not have a query or fragment (no '?' or '#')")
     if "\\" in text:
         raise UnsafeUrl("must not contain a backslash")
     try:
