@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import math
 import os
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -72,11 +74,62 @@ async def _close_with_loop(
         pool._forget(loop, session)
 
 
-@dataclass(eq=False)
+class Limiter:
+    """A counting semaphore for one connection in one loop, with a fast path: a free permit is
+    taken without creating a coroutine (asyncio.Semaphore's `async with` makes two per request).
+    A released permit goes straight to the longest waiter, so no newcomer jumps the queue."""
+
+    __slots__ = ("_value", "_waiters")
+
+    def __init__(self, permits: int) -> None:
+        self._value = permits
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def try_acquire(self) -> bool:
+        if self._value > 0 and not self._waiters:
+            self._value -= 1
+            return True
+        return False
+
+    async def acquire(self) -> None:
+        if self.try_acquire():
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # granted, then cancelled before it ran: hand the permit on
+            else:
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # the permit passes to it directly
+                return
+        self._value += 1
+
+    def locked(self) -> bool:
+        return self._value == 0
+
+
+@dataclass(eq=False, slots=True)
 class _LoopResources:
     session: aiohttp.ClientSession
     keeper: AsyncIterator[None]
-    limits: dict[tuple[str, str], asyncio.Semaphore] = field(default_factory=dict)
+    limits: dict[tuple[str, str], Limiter] = field(default_factory=dict)
+
+    def limiter(self, base_url: str, api_key: str, permits: int) -> Limiter:
+        key = (base_url, api_key)
+        limiter = self.limits.get(key)
+        if limiter is None:
+            limiter = self.limits[key] = Limiter(permits)
+        return limiter
 
 
 def _concurrency_from_env() -> int:
@@ -144,6 +197,12 @@ class SessionPool:
         loop = asyncio.get_running_loop()
         held = self._by_loop.get(loop)
         if held is None or held.session.closed:
+            held = await self._open(loop)
+        return held
+
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> _LoopResources:
+        held = self._by_loop.get(loop)
+        if held is None or held.session.closed:
             self._discard_closed_loops()
             session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
@@ -165,13 +224,8 @@ class SessionPool:
     async def session(self) -> aiohttp.ClientSession:
         return (await self._resources()).session
 
-    async def limit(self, base_url: str, api_key: str) -> asyncio.Semaphore:
-        limits = (await self._resources()).limits
-        key = (base_url, api_key)
-        semaphore = limits.get(key)
-        if semaphore is None:
-            semaphore = limits[key] = asyncio.Semaphore(self.max_concurrency)
-        return semaphore
+    async def limit(self, base_url: str, api_key: str) -> Limiter:
+        return (await self._resources()).limiter(base_url, api_key, self.max_concurrency)
 
     async def aclose(self) -> None:
         """Close the running loop's session, if any."""
@@ -373,19 +427,31 @@ class Headers(Mapping[str, str]):
     __str__ = __repr__
 
 
+_HEADERS: dict[tuple[str, bool, str], Headers] = {}
+
+
 def _request_headers(
     media_type: str, extra: Mapping[str, str] | None, content_type: bool, api_key: str
 ) -> Headers:
     """Accept, the caller's headers, Content-Type, then the credentials, set last so that no
     caller-supplied header replaces them. Built here so that no caller's frame holds the token in
-    a plain dict."""
+    a plain dict; without extra headers the (immutable) result is shared by every call."""
+    if not extra:
+        cached = _HEADERS.get((media_type, content_type, api_key))
+        if cached is not None:
+            return cached
     items = {"Accept": media_type}
     if extra:
         items.update(extra)
     if content_type:
         items["Content-Type"] = media_type
     items["Authorization"] = f"Bearer {api_key}"
-    return Headers(items)
+    headers = Headers(items)
+    if not extra:
+        if len(_HEADERS) >= 256:  # many tokens in one process: keep the cache small
+            _HEADERS.clear()
+        _HEADERS[(media_type, content_type, api_key)] = headers
+    return headers
 
 
 async def _read_body(response: aiohttp.ClientResponse, limit: int, method: str, route: str) -> bytes:
@@ -408,9 +474,14 @@ async def _read_body(response: aiohttp.ClientResponse, limit: int, method: str, 
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(eq=False, repr=False, slots=True)
 class SegmentClient:
-    """A client bound to one connection, region and invocation."""
+    """A client bound to one connection, region and invocation.
+
+    The path from a handler to aiohttp is two coroutine frames: `request` (the first try, inline)
+    and `_send` (one try); `get`/`post`/... hand back `request`'s coroutine without a frame of
+    their own, and retries run in `_retry` only once a try has failed.
+    """
 
     base_url: str
     api_key: str
@@ -453,22 +524,39 @@ class SegmentClient:
                 raise InputError.single("(body)", "is not JSON data")
         send_headers = _request_headers(media_type, headers, json_body is not None, self.api_key)
         url = join(self.base_url, route)
-        limit = await self.sessions.limit(self.base_url, self.api_key)
-
-        async def send(attempt: int) -> Any:
-            async with limit:
-                return await self._send(
-                    method, url, route, query, body, send_headers, response_type, policy, attempt
-                )
-
-        # The first try runs outside tenacity: most calls succeed, and building a retry loop for
-        # each would cost more than the rest of the client's per-call work.
+        sessions = self.sessions
+        held = sessions._by_loop.get(asyncio.get_running_loop())
+        if held is None or held.session.closed:
+            held = await sessions._resources()
+        limit = held.limiter(self.base_url, self.api_key, sessions.max_concurrency)
+        # The first try runs inline: most calls succeed, and a retry loop (or even a helper
+        # coroutine) for each would cost more than the rest of the client's per-call work.
         try:
-            return await send(1)
+            if not limit.try_acquire():
+                await limit.acquire()
+            try:
+                return await self._send(method, url, route, query, body, send_headers, response_type, policy, 1)
+            finally:
+                limit.release()
         except SegmentError as exc:
             if policy.attempts <= 1 or not should_retry(policy, method, exc):
                 raise
             first_failure = exc
+        return await self._retry(method, url, route, query, body, send_headers, response_type, policy, first_failure)
+
+    async def _retry(
+        self,
+        method: str,
+        url: str,
+        route: str,
+        query: Query,
+        body: bytes | str | aiohttp.FormData | None,
+        headers: Mapping[str, str],
+        response_type: ResponseType,
+        policy: RetryPolicy,
+        first_failure: SegmentError,
+    ) -> Any:
+        """Tries 2 and on, after `first_failure`, as the policy says."""
         await pause(retry_wait(policy, first_failure, 1))
         # Imported here: most processes never retry, and tenacity costs ~20 ms to import.
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
@@ -484,7 +572,13 @@ class SegmentClient:
         )
         async for attempt in retrying:
             with attempt:
-                return await send(attempt.retry_state.attempt_number + 1)
+                limit = await self.sessions.limit(self.base_url, self.api_key)
+                await limit.acquire()
+                try:
+                    return await self._send(method, url, route, query, body, headers, response_type, policy,
+                                            attempt.retry_state.attempt_number + 1)
+                finally:
+                    limit.release()
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
     async def _send(
@@ -499,9 +593,10 @@ class SegmentClient:
         policy: RetryPolicy,
         attempt: int,
     ) -> Any:
-        session = await self.sessions.session()
-        timeout = _timeout(policy.timeout, policy.connect_timeout)
-        started = time.perf_counter()
+        """One try. aiohttp's request context is entered by hand: `async with` would add a frame."""
+        trace = self.trace
+        debug = trace.debug
+        started = time.perf_counter() if debug else 0.0  # no timings unless they are logged
         status: int | str = "error"
         size = 0
         # A failure of aiohttp's is turned into ours outside its except clause, so the error a
@@ -509,18 +604,26 @@ class SegmentClient:
         failure: Exception
         try:
             try:
-                async with session.request(
-                    method, url, params=query or None, data=body, headers=headers, timeout=timeout,
+                held = self.sessions._by_loop.get(asyncio.get_running_loop())
+                session = held.session if held is not None else await self.sessions.session()
+                # Awaiting the request context (not entering it) gives the response with no frame
+                # of aiohttp's context manager in between; it is released below.
+                response = await session.request(
+                    method, url, params=query or None, data=body, headers=headers,
+                    timeout=_timeout(policy.timeout, policy.connect_timeout),
                     allow_redirects=False,  # a redirect could carry the token to another origin
-                ) as response:
+                )
+                try:
                     status = response.status
                     raw = await _read_body(response, policy.max_response_bytes, method, route)
                     size = len(raw)
-                    if not 200 <= status < 300:
-                        error = api_error(status, response.headers, raw, method, route)
-                        raw = b""  # an answer may echo the token: it stays out of this frame's locals
-                        raise error
-                    return _parse(raw, response_type, status, method, route)
+                finally:
+                    response.release()
+                if not 200 <= status < 300:
+                    error = api_error(status, response.headers, raw, method, route)
+                    raw = b""  # an answer may echo the token: it stays out of this frame's locals
+                    raise error
+                return _parse(raw, response_type, status, method, route)
             except SegmentError:
                 raise
             except TimeoutError:
@@ -533,22 +636,27 @@ class SegmentClient:
                 )
             raise failure
         finally:
-            self.trace.http_call(method, route, status, attempt, (time.perf_counter() - started) * 1000, size)
+            if debug:
+                trace.http_call(method, route, status, attempt, (time.perf_counter() - started) * 1000, size)
+            else:  # what http_call counts, without a call
+                trace.calls += 1
+                if attempt > 1:
+                    trace.retries += 1
 
-    async def get(self, route: str, query: Query = (), **options: Any) -> Any:
-        return await self.request("GET", route, query=query, **options)
+    def get(self, route: str, query: Query = (), **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("GET", route, query=query, **options)
 
-    async def post(self, route: str, body: Any = None, **options: Any) -> Any:
-        return await self.request("POST", route, json_body=body, **options)
+    def post(self, route: str, body: Any = None, **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("POST", route, json_body=body, **options)
 
-    async def patch(self, route: str, body: Any = None, **options: Any) -> Any:
-        return await self.request("PATCH", route, json_body=body, **options)
+    def patch(self, route: str, body: Any = None, **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("PATCH", route, json_body=body, **options)
 
-    async def put(self, route: str, body: Any = None, **options: Any) -> Any:
-        return await self.request("PUT", route, json_body=body, **options)
+    def put(self, route: str, body: Any = None, **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("PUT", route, json_body=body, **options)
 
-    async def delete(self, route: str, query: Query = (), **options: Any) -> Any:
-        return await self.request("DELETE", route, query=query, **options)
+    def delete(self, route: str, query: Query = (), **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("DELETE", route, query=query, **options)
 
     async def pages(
         self, route: str, *, count: int = FULL_PAGE, cursor: str | None = None, query: Query = (),
