@@ -83,7 +83,7 @@ def resolve_base_url(connection: SegmentConnection, region: str) -> str:
     return region_url(region)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class SegmentContext:
     """What a handler gets: a client bound to its connection, region and trace."""
 
