@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from component.framework.debug import HeldSecrets, Trace, secrets, sensitive_values
 from component.framework.errors import ComponentError, FieldError, InputError, InternalError
@@ -23,6 +23,24 @@ from component.framework.registry import Choice, ComponentInfo, Connection, Hand
 #: Makes what a handler receives (for Segment: a client bound to connection, region and trace).
 ContextFactory = Callable[..., Any]
 _CONNECTIONS_KEPT = 32
+_INPUTS_KEPT = 256
+_KEYABLE = (str, int, bool, type(None))
+
+
+def _inputs_key(handler: Handler, raw: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """A key under which validated inputs may be reused, or None when they may not. Only flat
+    inputs of short text, integers, booleans and nulls are keyed, each with its exact type (so
+    `true` and `1` never share a key), and never a handler with secret inputs (they would outlive
+    the call in the cache). Validated models are frozen, so sharing one is safe."""
+    if handler.spec.secret_attributes or len(raw) > 8:
+        return None
+    parts: list[Any] = [handler.key]
+    for name, value in raw.items():
+        kind = type(value)
+        if kind not in _KEYABLE or (kind is str and len(value) > 256) or type(name) is not str:
+            return None
+        parts += (name, kind, value)
+    return tuple(parts)
 
 
 def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
@@ -33,14 +51,18 @@ def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
     return values
 
 
-def _sensitive_settings(model: InputModel) -> list[str]:
-    """The values under sensitive keys (password, sharedSecret, ...) inside object and list inputs
-    (settings, a raw body): the API may echo them back in an error."""
-    found: list[str] = []
-    for value in model.__dict__.values():
-        if isinstance(value, dict | list):
-            found += sensitive_values(value)
-    return found
+def _container_fields(model: InputModel) -> tuple[str, ...]:
+    """The fields of `model`'s class that may hold objects or lists (settings, a raw body): the
+    values under sensitive keys inside them (password, sharedSecret, ...) are secrets for the call,
+    since the API may echo them back in an error."""
+    names = []
+    for name, info in type(model).model_fields.items():
+        text = repr(info.annotation)
+        if any(word in text for word in ("dict", "list", "Mapping", "Sequence", "Any")) or (
+            isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel)
+        ):
+            names.append(name)
+    return tuple(names)
 
 
 def _scrubbed(exc: BaseException) -> BaseException:
@@ -88,6 +110,11 @@ class Component(Registry):
         self._make_context = make_context
         self._close = close
         self._connections: dict[Any, InputModel] = {}
+        self._inputs: dict[tuple[Any, ...], InputModel] = {}
+        # Per parsed connection (kept alive by the value, so an id is never reused while cached):
+        # its secret values, computed once.
+        self._held: dict[int, tuple[InputModel, tuple[str, ...]]] = {}
+        self._containers: dict[str, tuple[str, ...]] = {}
 
     def parse_connection(self, raw: Mapping[str, Any] | None) -> InputModel:
         """The validated connection. A host passes the same connection on every call: the parsed
@@ -126,10 +153,18 @@ class Component(Registry):
         errors: list[FieldError] = []
         params: InputModel | None = None
         conn: InputModel | None = None
-        try:
-            params = handler.spec.parse(raw, handler=handler.key, error_type=self.input_error)
-        except InputError as exc:
-            errors.extend(exc.errors)
+        key = _inputs_key(handler, raw)
+        params = self._inputs.get(key) if key is not None else None
+        if params is None:
+            try:
+                params = handler.spec.parse(raw, handler=handler.key, error_type=self.input_error)
+            except InputError as exc:
+                errors.extend(exc.errors)
+            else:
+                if key is not None:
+                    if len(self._inputs) >= _INPUTS_KEPT:
+                        self._inputs.clear()
+                    self._inputs[key] = params
         try:
             conn = self.parse_connection(connection)
         except InputError as exc:
@@ -163,10 +198,16 @@ class Component(Registry):
         inputs = connection = None
         if failure is not None:
             raise _scrubbed(failure)
-        held = HeldSecrets(_secret_values(conn, self.connection.spec.secret_attributes))
+        held = HeldSecrets(list(self._connection_secrets(conn)))
         if handler.spec.secret_attributes:
             held.values += _secret_values(params, handler.spec.secret_attributes)
-        held.values += _sensitive_settings(params)
+        containers = self._containers.get(handler.key)
+        if containers is None:
+            containers = self._containers[handler.key] = _container_fields(params)
+        for name in containers:
+            value = getattr(params, name)
+            if value:
+                held.values += sensitive_values(value)
         secrets.add(*held.values)
         trace = Trace(handler.key, debug=debug or params.debug)
         outcome = "failed"
@@ -187,6 +228,16 @@ class Component(Registry):
         if failure is not None:
             raise _scrubbed(failure)
         return wrapped
+
+    def _connection_secrets(self, conn: InputModel) -> tuple[str, ...]:
+        cached = self._held.get(id(conn))
+        if cached is not None and cached[0] is conn:
+            return cached[1]
+        values = tuple(_secret_values(conn, self.connection.spec.secret_attributes))
+        if len(self._held) >= _CONNECTIONS_KEPT:
+            self._held.clear()
+        self._held[id(conn)] = (conn, values)
+        return values
 
     def _unexpected(self, key: str, exc: Exception, calls: int) -> ComponentError:
         """The typed error for an exception a handler let through. A ValueError before any HTTP

@@ -73,3 +73,16 @@ def test_headers_and_timeouts_are_shared_between_calls() -> None:
     assert _request_headers("a/b", None, False, "k") is _request_headers("a/b", None, False, "k")
     assert _request_headers("a/b", {"X": "1"}, False, "k") is not _request_headers("a/b", {"X": "1"}, False, "k")
     assert _timeout(30.0, 10.0) is _timeout(30.0, 10.0)
+
+
+async def test_the_inputs_cache_never_answers_for_different_input() -> None:
+    from component.segment.errors import InputError
+
+    with aioresponses() as mock:
+        mock.get(f"{US}/sources?pagination%5Bcount%5D=1", payload={"data": {"sources": []}}, repeat=True)
+        for _ in range(2):  # the second call is served from the cache
+            await segment.invoke("listSources", {"count": 1}, connection=CONNECTION)
+        with pytest.raises(InputError):  # true == 1 in Python, but it is not the same input
+            await segment.invoke("listSources", {"count": True}, connection=CONNECTION)
+        with pytest.raises(InputError):
+            await segment.invoke("listSources", {"count": 1, "fetchAll": "maybe"}, connection=CONNECTION)
