@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import gc
 import json
 import math
 import os
@@ -190,8 +191,12 @@ class SessionPool:
             del self._by_loop[loop]
 
     def _discard_closed_loops(self) -> None:
-        for loop in [loop for loop in self._by_loop if loop.is_closed()]:
-            _abandon(self._by_loop.pop(loop))
+        # list() copies the keys in one step: other threads (each with its own loop) may add theirs.
+        for loop in list(self._by_loop):
+            if loop.is_closed():
+                held = self._by_loop.pop(loop, None)
+                if held is not None:
+                    _abandon(held)
 
     async def _resources(self) -> _LoopResources:
         loop = asyncio.get_running_loop()
@@ -314,13 +319,29 @@ def _redacted(value: Any) -> Any:
     return root[0]
 
 
+#: Bodies at least this large are parsed with the cyclic gc paused (see _loads).
+_GC_PAUSE_BYTES = 64 * 1024
+
+
 def _loads(raw: bytes) -> Any:
     """Parsed JSON; ValueError for anything that is not usable JSON (nesting too deep for the
-    parser, numbers Python refuses to convert)."""
+    parser, numbers Python refuses to convert).
+
+    A large page (1,000 items) makes tens of thousands of containers at once: the collector would
+    run many times mid-parse, find them all alive, and promote them towards the oldest generation,
+    whose full collections then walk every object the process holds (the choices gathered so far
+    included). That made a picklist's cost per item grow with its size. Parsing makes no cycles,
+    so pausing the collector for it loses nothing."""
+    pause = len(raw) >= _GC_PAUSE_BYTES and gc.isenabled()
+    if pause:
+        gc.disable()
     try:
         return json.loads(raw)
     except RecursionError:
         raise ValueError("nested too deeply") from None
+    finally:
+        if pause:
+            gc.enable()
 
 
 # RFC 9110: a header name is a token; a value has no control characters but tab.

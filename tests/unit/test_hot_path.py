@@ -86,3 +86,23 @@ async def test_the_inputs_cache_never_answers_for_different_input() -> None:
             await segment.invoke("listSources", {"count": True}, connection=CONNECTION)
         with pytest.raises(InputError):
             await segment.invoke("listSources", {"count": 1, "fetchAll": "maybe"}, connection=CONNECTION)
+
+
+def test_a_large_page_is_parsed_without_collections_and_the_collector_is_left_as_it_was() -> None:
+    import gc
+    import json
+
+    from component.segment.client import _loads
+
+    page = json.dumps({"data": {"sources": [{"id": str(n), "name": "S", "tags": []} for n in range(5000)]}}).encode()
+    assert gc.isenabled()
+    before = sum(generation["collections"] for generation in gc.get_stats())
+    assert len(_loads(page)["data"]["sources"]) == 5000
+    assert sum(generation["collections"] for generation in gc.get_stats()) == before
+    assert gc.isenabled()
+    gc.disable()  # an application that runs with the collector off keeps it off
+    try:
+        _loads(page)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
