@@ -418,7 +418,7 @@ def startup(url: str, s: Settings) -> list[Figure]:
         cumulative = [int(line.split("|")[1]) for line in result.stderr.splitlines() if line.endswith("component")]
         imports.append(cumulative[-1] / 1000 if cumulative else float("nan"))
     return [
-        Figure("start-up: `segment-component run getSource` process", "ms", run_times, raw_times, "ratio ≤ 1.25",
+        Figure("start-up: `segment-component run getSource` process", "ms", run_times, raw_times, "ratio ≤ 1.20",
                "baseline: a minimal Python script doing the same request with aiohttp"),
         Figure("start-up: `segment-component list` process", "ms", list_times, target="< 150 ms"),
         Figure("start-up: `import component` (importtime, cumulative)", "ms", imports),

@@ -25,7 +25,7 @@ import random
 import re
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Coroutine, ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -442,6 +442,14 @@ class Headers(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._items)
 
+    # The dict's own views: aiohttp copies the headers into a CIMultiDict per request, and these
+    # iterate in C where the Mapping defaults would call back into Python per header.
+    def items(self) -> ItemsView[str, str]:
+        return self._items.items()
+
+    def keys(self) -> KeysView[str]:
+        return self._items.keys()
+
     def __repr__(self) -> str:
         return f"Headers({', '.join(self._items)}; values hidden)"
 
@@ -747,8 +755,8 @@ def array_query(name: str, values: Iterable[str]) -> list[tuple[str, str]]:
 
     The spec declares array query parameters `style: deepObject, explode: false`, which is
     ill-defined for arrays, and the official SDKs disagree (Go `userIds.0=a`, Python
-    `userIds=a&userIds=b`, TypeScript `userIds[0]=a`). ENDPOINTS.md §1 calls every form
-    unverified against the live API; the Go SDK's is the one the official tooling (the Terraform
+    `userIds=a&userIds=b`, TypeScript `userIds[0]=a`), and no form is verified against the
+    live API; the Go SDK's is the one the official tooling (the Terraform
     provider) exercises, so it is the one sent. This function is the only place that decides it.
     """
     return [(f"{name}.{index}", value) for index, value in enumerate(values)]
