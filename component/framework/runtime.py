@@ -186,8 +186,8 @@ class Component(Registry):
 
         `options` go to the component's context (for Segment: `retry=RetryPolicy(...)`).
         """
-        handler = self.get(key)
         try:
+            handler = self.get(key)
             params, conn = self._parse(handler, inputs, connection)
         except InputError as exc:
             failure: BaseException | None = exc

@@ -273,6 +273,7 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any], type[SegmentError]]]
     "timeout": ("rawRequest", {"url": "/slow", "method": "GET", "timeout": 100}, {}, TransportError),
     "bad input": ("getSource", {"sourceId": SOURCE, "count": 3}, {}, InputError),
     "bad connection": ("getSource", {"sourceId": SOURCE}, {"subdomain": 5}, InputError),
+    "unknown handler": ("noSuchHandler", {}, {}, InputError),
     "connection test": ("(test)", {}, {"subdomain": "other"}, SegmentError),
 }
 
