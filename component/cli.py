@@ -224,7 +224,6 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
     import asyncio
 
     from component.fixtures import regenerate
-
     from component.segment.errors import SegmentError
 
     try:

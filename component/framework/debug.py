@@ -7,9 +7,13 @@ Nothing is formatted when debug is off: the per-call cost of a trace is two coun
 from __future__ import annotations
 
 import logging
+import re
+import threading
 import time
 import tracemalloc
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 logger = logging.getLogger("component")
 
@@ -21,32 +25,93 @@ class _SecretRegistry:
 
     Handlers never log secrets in the first place; this is the net under that rule, for text
     that comes from elsewhere (an API message that echoes a header, an exception's text).
+
+    Invocations run in many threads at once (each with its own loop): changes take a lock, and
+    `redact` reads an immutable snapshot, so it never iterates a mapping another thread changes.
     """
+
+    __slots__ = ("_counts", "_lock", "_snapshot")
 
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._snapshot: tuple[str, ...] = ()
+
+    def _publish(self) -> None:
+        # Longest first: a secret that contains another is replaced whole.
+        self._snapshot = tuple(sorted(self._counts, key=len, reverse=True))
 
     def add(self, *secrets: str) -> None:
-        for secret in secrets:
-            if secret:
-                self._counts[secret] = self._counts.get(secret, 0) + 1
+        with self._lock:
+            for secret in secrets:
+                if secret:
+                    self._counts[secret] = self._counts.get(secret, 0) + 1
+            self._publish()
 
     def discard(self, *secrets: str) -> None:
-        for secret in secrets:
-            count = self._counts.get(secret, 0) - 1
-            if count > 0:
-                self._counts[secret] = count
-            else:
-                self._counts.pop(secret, None)
+        with self._lock:
+            for secret in secrets:
+                count = self._counts.get(secret, 0) - 1
+                if count > 0:
+                    self._counts[secret] = count
+                else:
+                    self._counts.pop(secret, None)
+            self._publish()
 
     def redact(self, text: str) -> str:
-        for secret in self._counts:
+        for secret in self._snapshot:
             if secret in text:
                 text = text.replace(secret, REDACTED)
         return text
 
     def __bool__(self) -> bool:
-        return bool(self._counts)
+        return bool(self._snapshot)
+
+    def __len__(self) -> int:
+        return len(self._snapshot)
+
+    def __repr__(self) -> str:
+        return f"<{len(self._snapshot)} secrets, hidden>"
+
+
+class HeldSecrets:
+    """The secret values one invocation registered: a list whose repr never shows them (error
+    trackers print the locals of every frame, and the runtime's frame holds this)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: list[str]) -> None:
+        self.values = values
+
+    def __repr__(self) -> str:
+        return f"<{len(self.values)} secrets, hidden>"
+
+    __str__ = __repr__
+
+
+#: Keys whose values are secrets wherever they appear in an input (a warehouse's `password`, a
+#: destination's `sharedSecret` or `apiKey`): an API error that echoes the request body would
+#: otherwise quote them.
+SENSITIVE_KEY = re.compile(r"passw(or)?d|passphrase|secret|token|api_?key|private_?key|credential|access_?key",
+                           re.IGNORECASE)
+
+
+def sensitive_values(value: Any) -> list[str]:
+    """Every text value found under a sensitive key anywhere in `value` (objects and lists, walked
+    iteratively); under such a key, every text inside counts (a `credentials` object)."""
+    found: list[str] = []
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        item, hidden = stack.pop()
+        if isinstance(item, str):
+            if hidden:
+                found.append(item)
+        elif isinstance(item, Mapping):
+            for key, child in item.items():
+                stack.append((child, hidden or (isinstance(key, str) and SENSITIVE_KEY.search(key) is not None)))
+        elif isinstance(item, list | tuple):
+            stack.extend((child, hidden) for child in item)
+    return found
 
 
 secrets = _SecretRegistry()

@@ -226,7 +226,8 @@ def build_schema(model: type[InputModel]) -> dict[str, Any]:
     return {"$schema": JSON_SCHEMA_DIALECT, **schema}
 
 
-_INTEGER = re.compile(r"^[+-]?\d{1,19}$")
+# ASCII digits only: `\d` (and int()) would read Arabic-Indic or full-width digits as numbers.
+_INTEGER = re.compile(r"^[+-]?[0-9]{1,19}$")
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
 
@@ -258,7 +259,7 @@ def _coerce_value(value: Any, types: frozenset[str], aliases: Mapping[str, str] 
     text = value.strip()
     if "integer" in types and _INTEGER.match(text):
         return int(text)
-    if "number" in types:
+    if "number" in types and text.isascii():
         try:
             return float(text)
         except ValueError:
@@ -423,6 +424,17 @@ class InputSpec(Generic[ModelT]):
             out[key] = _coerce_value(value, *reader) if reader is not None else value
         return out
 
+    def _booleans_for_numbers(self, values: Mapping[str, Any]) -> dict[str, FieldError]:
+        """true/false given for a number input: pydantic would read it as 1 or 0."""
+        errors: dict[str, FieldError] = {}
+        readers = self._readers
+        for key, value in values.items():
+            reader = readers.get(key) if isinstance(value, bool) else None
+            if reader is not None and reader[0] & {"integer", "number"} and "boolean" not in reader[0]:
+                kind = "an integer" if "integer" in reader[0] else "a number"
+                errors[key] = FieldError(key, f"must be {kind}, not true or false")
+        return errors
+
     def field_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
         errors: list[FieldError] = []
         for error in self._validator.iter_errors(values):
@@ -458,6 +470,7 @@ class InputSpec(Generic[ModelT]):
         """
         values = self.coerce(raw)
         not_json = _not_json(values)
+        not_json.update(self._booleans_for_numbers(values))
         if not_json:
             # Name the other bad fields too; the refused values are left out of that check.
             clean = {key: value for key, value in values.items() if key not in not_json}

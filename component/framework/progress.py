@@ -57,7 +57,7 @@ def report(event: Progress) -> None:
 def waiting(seconds: float, reason: str) -> None:
     """About to wait `seconds` before trying again, because of `reason` (a phrase, no secret)."""
     if _reporter.get() is not None:
-        report(Progress("wait", f"waiting {_duration(seconds)}: {reason}", seconds=seconds))
+        report(Progress("wait", f"waiting {duration(seconds)}: {reason}", seconds=seconds))
 
 
 def paged(what: str, pages: int, items: int) -> None:
@@ -67,7 +67,8 @@ def paged(what: str, pages: int, items: int) -> None:
         report(Progress("page", f"{what}: {pages} page{plural}, {items} items so far", pages=pages, items=items))
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """A wait or a time spent, as a person reads it: 2.5 s, 41 s, 3 min 20 s."""
     if seconds < 10:
         return f"{seconds:.1f} s"
     if seconds < 120:

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from typing import Any, Concatenate, Generic
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
-from component.framework.debug import Trace, secrets
+from component.framework.debug import HeldSecrets, Trace, secrets, sensitive_values
 from component.framework.errors import ComponentError, FieldError, InputError, InternalError
 from component.framework.inputs import InputModel
 from component.framework.registry import Choice, ComponentInfo, Connection, ConnT, CtxT, Handler, Registry
@@ -25,6 +25,24 @@ from component.framework.registry import Choice, ComponentInfo, Connection, Conn
 #: keyword options of `invoke` (for Segment: `retry`, `region`) follow.
 ContextFactory = Callable[Concatenate[ConnT, InputModel | None, Trace, ...], CtxT]
 _CONNECTIONS_KEPT = 32
+_INPUTS_KEPT = 256
+_KEYABLE = (str, int, bool, type(None))
+
+
+def _inputs_key(handler: Handler[Any], raw: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """A key under which validated inputs may be reused, or None when they may not. Only flat
+    inputs of short text, integers, booleans and nulls are keyed, each with its exact type (so
+    `true` and `1` never share a key), and never a handler with secret inputs (they would outlive
+    the call in the cache). Validated models are frozen, so sharing one is safe."""
+    if handler.spec.secret_attributes or len(raw) > 8:
+        return None
+    parts: list[Any] = [handler.key]
+    for name, value in raw.items():
+        kind = type(value)
+        if kind not in _KEYABLE or (kind is str and len(value) > 256) or type(name) is not str:
+            return None
+        parts += (name, kind, value)
+    return tuple(parts)
 
 
 def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
@@ -33,6 +51,31 @@ def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
         value = getattr(model, name)
         values.append(value.get_secret_value() if isinstance(value, SecretStr) else str(value or ""))
     return values
+
+
+def _container_fields(model: InputModel) -> tuple[str, ...]:
+    """The fields of `model`'s class that may hold objects or lists (settings, a raw body): the
+    values under sensitive keys inside them (password, sharedSecret, ...) are secrets for the call,
+    since the API may echo them back in an error."""
+    names = []
+    for name, info in type(model).model_fields.items():
+        text = repr(info.annotation)
+        if any(word in text for word in ("dict", "list", "Mapping", "Sequence", "Any")) or (
+            isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel)
+        ):
+            names.append(name)
+    return tuple(names)
+
+
+def _scrubbed(exc: BaseException) -> BaseException:
+    """`exc` without the chain that led to it and without the frames below `invoke`: a caller (or
+    an error tracker walking __context__/__cause__ or printing every frame's locals) must reach
+    neither an inner exception (an HTTP library's carries the request's headers) nor a frame that
+    holds the token or an answer echoing it. The error itself says what failed and where."""
+    exc.__cause__ = None
+    exc.__context__ = None
+    exc.__suppress_context__ = True
+    return exc.with_traceback(None)
 
 
 def _picklist(choices: object, search: str | None) -> list[dict[str, str]]:
@@ -73,6 +116,11 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         self._make_context = make_context
         self._close = close
         self._connections: dict[Hashable, ConnT] = {}
+        self._inputs: dict[tuple[Any, ...], InputModel] = {}
+        # Per parsed connection (kept alive by the value, so an id is never reused while cached):
+        # its secret values, computed once.
+        self._held: dict[int, tuple[ConnT, tuple[str, ...]]] = {}
+        self._containers: dict[str, tuple[str, ...]] = {}
 
     def parse_connection(self, raw: Mapping[str, Any] | None) -> ConnT:
         """The validated connection. A host passes the same connection on every call: the parsed
@@ -111,10 +159,18 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         errors: list[FieldError] = []
         params: InputModel | None = None
         conn: ConnT | None = None
-        try:
-            params = handler.spec.parse(raw, handler=handler.key, error_type=self.input_error)
-        except InputError as exc:
-            errors.extend(exc.errors)
+        key = _inputs_key(handler, raw)
+        params = self._inputs.get(key) if key is not None else None
+        if params is None:
+            try:
+                params = handler.spec.parse(raw, handler=handler.key, error_type=self.input_error)
+            except InputError as exc:
+                errors.extend(exc.errors)
+            else:
+                if key is not None:
+                    if len(self._inputs) >= _INPUTS_KEPT:
+                        self._inputs.clear()
+                    self._inputs[key] = params
         try:
             conn = self.parse_connection(connection)
         except InputError as exc:
@@ -136,12 +192,29 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
 
         `options` go to the component's context (for Segment: `retry=RetryPolicy(...)`).
         """
-        handler = self.get(key)
-        params, conn = self._parse(handler, inputs, connection)
-        held = _secret_values(conn, self.connection.spec.secret_attributes)
+        try:
+            handler = self.get(key)
+            params, conn = self._parse(handler, inputs, connection)
+        except InputError as exc:
+            failure: BaseException | None = exc
+        else:
+            failure = None
+        # The raw inputs and connection (the token among them) leave this frame before anything can
+        # fail: error trackers print the locals of every frame of a traceback.
+        inputs = connection = None
+        if failure is not None:
+            raise _scrubbed(failure)
+        held = HeldSecrets(list(self._connection_secrets(conn)))
         if handler.spec.secret_attributes:
-            held += _secret_values(params, handler.spec.secret_attributes)
-        secrets.add(*held)
+            held.values += _secret_values(params, handler.spec.secret_attributes)
+        containers = self._containers.get(handler.key)
+        if containers is None:
+            containers = self._containers[handler.key] = _container_fields(params)
+        for name in containers:
+            value = getattr(params, name)
+            if value:
+                held.values += sensitive_values(value)
+        secrets.add(*held.values)
         trace = Trace(handler.key, debug=debug or params.debug)
         outcome = "failed"
         try:
@@ -151,14 +224,26 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
             else:
                 wrapped = {"result": _picklist(result, getattr(params, "search", None))}
             outcome = "ok"
-        except ComponentError:
-            raise
+        except ComponentError as exc:
+            failure = exc
         except Exception as exc:  # only the component's own errors leave invoke()
-            raise self._unexpected(handler.key, exc, trace.calls) from None
+            failure = self._unexpected(handler.key, exc, trace.calls)
         finally:
             trace.finish(outcome)
-            secrets.discard(*held)
+            secrets.discard(*held.values)
+        if failure is not None:
+            raise _scrubbed(failure)
         return wrapped
+
+    def _connection_secrets(self, conn: ConnT) -> tuple[str, ...]:
+        cached = self._held.get(id(conn))
+        if cached is not None and cached[0] is conn:
+            return cached[1]
+        values = tuple(_secret_values(conn, self.connection.spec.secret_attributes))
+        if len(self._held) >= _CONNECTIONS_KEPT:
+            self._held.clear()
+        self._held[id(conn)] = (conn, values)
+        return values
 
     def _unexpected(self, key: str, exc: Exception, calls: int) -> ComponentError:
         """The typed error for an exception a handler let through. A ValueError before any HTTP
@@ -179,19 +264,28 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         """Run the connection's test (for Segment: GET / and compare the workspace slug)."""
         if self.connection.test is None:
             raise NotImplementedError("this component's connection has no test")
-        conn = self.parse_connection(connection)
-        held = _secret_values(conn, self.connection.spec.secret_attributes)
-        secrets.add(*held)
+        try:
+            conn = self.parse_connection(connection)
+        except InputError as exc:
+            failure: BaseException | None = exc
+        else:
+            failure = None
+        connection = None  # the token leaves this frame (see invoke)
+        if failure is not None:
+            raise _scrubbed(failure)
+        held = HeldSecrets(_secret_values(conn, self.connection.spec.secret_attributes))
+        secrets.add(*held.values)
         trace = Trace("connection test", debug=debug)
         try:
             return await self.connection.test(self._make_context(conn, None, trace, **options), conn)
-        except ComponentError:
-            raise
+        except ComponentError as exc:
+            failure = exc
         except Exception as exc:  # only the component's own errors leave the test
-            raise self._unexpected("connection test", exc, trace.calls) from None
+            failure = self._unexpected("connection test", exc, trace.calls)
         finally:
             trace.finish("done")
-            secrets.discard(*held)
+            secrets.discard(*held.values)
+        raise _scrubbed(failure)
 
     async def aclose(self) -> None:
         """Close the pooled network resources of the running event loop."""

@@ -13,7 +13,7 @@ pays for the other fifty-odd input models.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -50,21 +50,27 @@ def load_handlers(key: str | None = None) -> None:
     handlers.load(key)
 
 
-async def invoke(
+def invoke(
     key: str,
     inputs: Mapping[str, Any] | None = None,
     *,
     connection: Mapping[str, Any] | None = None,
     debug: bool = False,
     **options: Any,
-) -> dict[str, Any]:
-    """Run one action or picklist; see `component.framework.runtime.Component.invoke`."""
-    return await handlers.load(key).invoke(key, inputs, connection=connection, debug=debug, **options)
+) -> Coroutine[Any, Any, dict[str, Any]]:
+    """Run one action or picklist; see `component.framework.runtime.Component.invoke`.
+
+    Not a coroutine function itself: it hands back the runtime's coroutine, so no frame of its
+    own (holding the raw connection and its token) sits in an error's traceback or the call path.
+    """
+    return handlers.load(key).invoke(key, inputs, connection=connection, debug=debug, **options)
 
 
-async def test_connection(connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any) -> Any:
+def test_connection(
+    connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any
+) -> Coroutine[Any, Any, Any]:
     """GET / with the connection; the workspace's slug must be the connection's subdomain."""
-    return await handlers.component.test_connection(connection, debug=debug, **options)
+    return handlers.component.test_connection(connection, debug=debug, **options)
 
 
 async def aclose() -> None:

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import gc
 import json
+import math
 import os
 import random
 import re
 import socket
 import time
-import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Coroutine, ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -40,8 +43,10 @@ from component.segment.errors import (
     InputError,
     MalformedResponse,
     RateLimited,
+    ResponseTooLarge,
     SegmentError,
     ServerError,
+    TooManyPages,
     TransportError,
     error_class,
 )
@@ -49,6 +54,7 @@ from component.segment.policy import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_POLICY,
     FULL_PAGE,
+    IDEMPOTENT_METHODS,
     MAX_CONCURRENCY_ENV,
     RetryPolicy,
 )
@@ -62,19 +68,73 @@ ResponseType = Literal["json", "text", "binary"]
 Query = Sequence[tuple[str, str]]
 
 
-async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncIterator[None]:
+async def _close_with_loop(
+    pool: SessionPool, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession
+) -> AsyncIterator[None]:
     """Suspended for the loop's lifetime; the loop's async-generator shutdown runs the finally."""
     try:
         yield
     finally:
         await session.close()
+        pool._forget(loop, session)
 
 
-@dataclass(eq=False)
+class Limiter:
+    """A counting semaphore for one connection in one loop, with a fast path: a free permit is
+    taken without creating a coroutine (asyncio.Semaphore's `async with` makes two per request).
+    A released permit goes straight to the longest waiter, so no newcomer jumps the queue."""
+
+    __slots__ = ("_value", "_waiters")
+
+    def __init__(self, permits: int) -> None:
+        self._value = permits
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def try_acquire(self) -> bool:
+        if self._value > 0 and not self._waiters:
+            self._value -= 1
+            return True
+        return False
+
+    async def acquire(self) -> None:
+        if self.try_acquire():
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # granted, then cancelled before it ran: hand the permit on
+            else:
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # the permit passes to it directly
+                return
+        self._value += 1
+
+    def locked(self) -> bool:
+        return self._value == 0
+
+
+@dataclass(eq=False, slots=True)
 class _LoopResources:
     session: aiohttp.ClientSession
     keeper: AsyncIterator[None]
-    limits: dict[tuple[str, str], asyncio.Semaphore] = field(default_factory=dict)
+    limits: dict[tuple[str, str], Limiter] = field(default_factory=dict)
+
+    def limiter(self, base_url: str, api_key: str, permits: int) -> Limiter:
+        key = (base_url, api_key)
+        limiter = self.limits.get(key)
+        if limiter is None:
+            limiter = self.limits[key] = Limiter(permits)
+        return limiter
 
 
 def _concurrency_from_env() -> int:
@@ -87,14 +147,44 @@ def _concurrency_from_env() -> int:
     raise InputError.single(f"${MAX_CONCURRENCY_ENV}", "must be a whole number, at least 1")
 
 
+def _abandon(held: _LoopResources) -> None:
+    """Free what a loop closed without shutting down its async generators left behind: its sockets
+    (they can no longer be closed through the loop), the session and the keeper generator (so that
+    neither warns, nor asks the dead loop to finalise it, when collected)."""
+    connector = held.session.connector
+    held.session.detach()  # the session counts as closed from here on
+    if connector is not None:
+        conns = getattr(connector, "_conns", {})
+        for protocols in list(conns.values()):
+            for protocol, *_ in protocols:
+                transport = getattr(protocol, "transport", None)
+                sock = getattr(transport, "_sock", None)
+                if sock is not None:
+                    sock.close()
+                    transport._sock = None  # type: ignore[union-attr]
+        conns.clear()
+    closing = held.keeper.aclose()  # type: ignore[attr-defined]
+    try:
+        closing.send(None)  # the session is detached: its close() awaits nothing
+    except StopIteration:
+        pass
+    else:  # pragma: no cover - aiohttp changed: leave the generator to the collector
+        closing.close()
+
+
 class SessionPool:
-    """One aiohttp session (and per-connection concurrency limits) per running event loop."""
+    """One aiohttp session (and per-connection concurrency limits) per running event loop.
+
+    An entry lives as long as its loop: the loop's shutdown (as `asyncio.run` does it) closes the
+    session and removes the entry, and the entries of loops closed without that shutdown are
+    freed the next time a new loop asks for a session. So a process that runs thousands of loops
+    one after another keeps only the live ones.
+    """
 
     def __init__(self, max_concurrency: int | None = None) -> None:
         self._max_concurrency = max_concurrency
-        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopResources] = (
-            weakref.WeakKeyDictionary()
-        )
+        # Keyed by the loop itself: the session refers to its loop, so weak keys would never die.
+        self._by_loop: dict[asyncio.AbstractEventLoop, _LoopResources] = {}
 
     @property
     def max_concurrency(self) -> int:
@@ -109,10 +199,34 @@ class SessionPool:
     def max_concurrency(self, value: int) -> None:
         self._max_concurrency = value
 
+    def __len__(self) -> int:
+        """Loops that hold an entry (a session and its limits)."""
+        return len(self._by_loop)
+
+    def _forget(self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession) -> None:
+        held = self._by_loop.get(loop)
+        if held is not None and held.session is session:
+            del self._by_loop[loop]
+
+    def _discard_closed_loops(self) -> None:
+        # list() copies the keys in one step: other threads (each with its own loop) may add theirs.
+        for loop in list(self._by_loop):
+            if loop.is_closed():
+                held = self._by_loop.pop(loop, None)
+                if held is not None:
+                    _abandon(held)
+
     async def _resources(self) -> _LoopResources:
         loop = asyncio.get_running_loop()
         held = self._by_loop.get(loop)
         if held is None or held.session.closed:
+            held = await self._open(loop)
+        return held
+
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> _LoopResources:
+        held = self._by_loop.get(loop)
+        if held is None or held.session.closed:
+            self._discard_closed_loops()
             session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
                 cookie_jar=aiohttp.DummyCookieJar(),  # no state may pass between connections
@@ -124,7 +238,7 @@ class SessionPool:
             # so a read would otherwise be sent up to twice the budget and `maxRetries: 0` not hold.
             # There is no public switch; tests/reliability/test_faults.py fails if this stops working.
             session._retry_connection = False
-            keeper = _close_with_loop(session)
+            keeper = _close_with_loop(self, loop, session)
             await keeper.__anext__()  # registers it with the loop's async-generator shutdown
             held = _LoopResources(session, keeper)
             self._by_loop[loop] = held
@@ -133,13 +247,8 @@ class SessionPool:
     async def session(self) -> aiohttp.ClientSession:
         return (await self._resources()).session
 
-    async def limit(self, base_url: str, api_key: str) -> asyncio.Semaphore:
-        limits = (await self._resources()).limits
-        key = (base_url, api_key)
-        semaphore = limits.get(key)
-        if semaphore is None:
-            semaphore = limits[key] = asyncio.Semaphore(self.max_concurrency)
-        return semaphore
+    async def limit(self, base_url: str, api_key: str) -> Limiter:
+        return (await self._resources()).limiter(base_url, api_key, self.max_concurrency)
 
     async def aclose(self) -> None:
         """Close the running loop's session, if any."""
@@ -160,41 +269,97 @@ async def pause(seconds: float) -> None:
 def _seconds_until(http_date: str) -> float | None:
     try:
         moment = parsedate_to_datetime(http_date)
-    except (TypeError, ValueError, IndexError):
+        return max(0.0, moment.timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, moment.timestamp() - time.time())
+
+
+def _seconds(value: Any, scale: float = 1.0) -> float | None:
+    """A wait the API gave, in seconds; None when it is no number. A wait too large for a float is
+    infinite (longer than any policy waits), never an OverflowError."""
+    if isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value) / scale
+    except OverflowError:
+        return math.inf
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(seconds) else max(0.0, seconds)
 
 
 def _retry_after(headers: Mapping[str, str], error: Mapping[str, Any]) -> float | None:
     """The wait a 429 asks for: Retry-After, then msBeforeNext, then X-RateLimit-Reset."""
     header = headers.get("Retry-After")
     if header:
-        try:
-            return max(0.0, float(header))
-        except ValueError:
+        waited = _seconds(header)
+        if waited is None:
             waited = _seconds_until(header)
-            if waited is not None:
-                return waited
+        if waited is not None:
+            return waited
     data = error.get("data")
     if isinstance(data, Mapping):
         ms = data.get("msBeforeNext")
-        if isinstance(ms, int | float) and not isinstance(ms, bool):
-            return max(0.0, ms / 1000)
+        if isinstance(ms, int | float):
+            waited = _seconds(ms, 1000.0)
+            if waited is not None:
+                return waited
     reset = headers.get("X-RateLimit-Reset")
     return _seconds_until(reset) if reset else None
 
 
 def _redacted(value: Any) -> Any:
-    """`value` (parsed JSON) with every secret of the running invocations redacted from its text."""
+    """`value` (parsed JSON) with every secret of the running invocations redacted from its text.
+
+    Iterative: an answer nested as deep as the JSON parser allows must not overflow the stack here."""
     if not secrets:
         return value
     if isinstance(value, str):
         return secrets.redact(value)
-    if isinstance(value, list):
-        return [_redacted(item) for item in value]
-    if isinstance(value, dict):
-        return {secrets.redact(str(key)): _redacted(item) for key, item in value.items()}
-    return value
+    if not isinstance(value, list | dict):
+        return value
+    root: list[Any] = [value]
+    stack: list[tuple[list[Any] | dict[str, Any], Any, Any]] = [(root, 0, value)]
+    while stack:
+        parent, slot, item = stack.pop()
+        if isinstance(item, list):
+            copy: Any = [None] * len(item)
+            stack.extend((copy, index, child) for index, child in enumerate(item))
+        elif isinstance(item, dict):
+            copy = {}
+            for key, child in item.items():
+                redacted_key = secrets.redact(str(key))
+                copy[redacted_key] = None
+                stack.append((copy, redacted_key, child))
+        else:
+            copy = secrets.redact(item) if isinstance(item, str) else item
+        parent[slot] = copy
+    return root[0]
+
+
+#: Bodies at least this large are parsed with the cyclic gc paused (see _loads).
+_GC_PAUSE_BYTES = 64 * 1024
+
+
+def _loads(raw: bytes) -> Any:
+    """Parsed JSON; ValueError for anything that is not usable JSON (nesting too deep for the
+    parser, numbers Python refuses to convert).
+
+    A large page (1,000 items) makes tens of thousands of containers at once: the collector would
+    run many times mid-parse, find them all alive, and promote them towards the oldest generation,
+    whose full collections then walk every object the process holds (the choices gathered so far
+    included). That made a picklist's cost per item grow with its size. Parsing makes no cycles,
+    so pausing the collector for it loses nothing."""
+    pause = len(raw) >= _GC_PAUSE_BYTES and gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    finally:
+        if pause:
+            gc.enable()
 
 
 # RFC 9110: a header name is a token; a value has no control characters but tab.
@@ -223,7 +388,7 @@ def _first_error(body: Any) -> Mapping[str, Any]:
 def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, route: str) -> ApiError:
     """Map an error answer to its class, with the API's own type, message and field."""
     try:
-        body = json.loads(raw) if raw else None
+        body = _loads(raw) if raw else None
     except ValueError:
         body = None
     first = _first_error(body)
@@ -252,11 +417,17 @@ def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, 
 
 
 def should_retry(policy: RetryPolicy, method: str, exc: BaseException) -> bool:
-    """The retry rule of DESIGN.md: 429 always (within the cap), 5xx and transport failures only
-    for idempotent methods, other API errors only with `retry_all_errors`."""
+    """The retry rule: 429 always (within the cap); 5xx and malformed answers for idempotent
+    methods (every method with `retry_all_errors`); no answer at all (a timeout, a dropped
+    connection) only for idempotent methods; other API errors only with `retry_all_errors`. A
+    LimitExceeded is never retried: the same request would meet the same answer."""
     if isinstance(exc, RateLimited):
         return exc.retry_after is None or exc.retry_after <= policy.max_wait
-    if isinstance(exc, ServerError | TransportError | MalformedResponse):
+    if isinstance(exc, TransportError):
+        # No answer: a POST or PATCH may have been applied, so only idempotent methods are sent
+        # again, even with `retry_all_errors` (which is about error answers).
+        return method in IDEMPOTENT_METHODS
+    if isinstance(exc, ServerError | MalformedResponse):
         return policy.may_retry(method, rate_limited=False)
     if isinstance(exc, ApiError):
         return policy.retry_all_errors
@@ -284,10 +455,6 @@ def _wait_reason(exc: BaseException | None, method: str, route: str, next_try: i
     return f"{method} {route} {why}; try {next_try} of {attempts} next"
 
 
-def _duration(seconds: float) -> str:
-    return f"{seconds:.1f} s" if seconds < 120 else f"{int(seconds // 60)} min {seconds % 60:.0f} s"
-
-
 def _connection_failure(exc: aiohttp.ClientError, url: str) -> str:
     """What went wrong with the connection, in words, naming the host it tried (not aiohttp's class)."""
     parts = urlsplit(url)
@@ -309,9 +476,102 @@ def _connection_failure(exc: aiohttp.ClientError, url: str) -> str:
     return f"the connection to {where} failed"
 
 
-@dataclass(eq=False, repr=False)
+def _describe_data(data: bytes | str | aiohttp.FormData | None) -> Any:
+    """A non-JSON body as a dry run shows it: text as is, anything else by its kind."""
+    if data is None or isinstance(data, str):
+        return data
+    if isinstance(data, bytes):
+        return f"({len(data)} bytes)"
+    return "(multipart form data)"
+
+
+class Headers(Mapping[str, str]):
+    """The headers of one request. Its repr and str name the headers but never show a value: the
+    Authorization header is among them, and error trackers print every frame's locals with repr."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: dict[str, str]) -> None:
+        self._items = items
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    # The dict's own views: aiohttp copies the headers into a CIMultiDict per request, and these
+    # iterate in C where the Mapping defaults would call back into Python per header.
+    def items(self) -> ItemsView[str, str]:
+        return self._items.items()
+
+    def keys(self) -> KeysView[str]:
+        return self._items.keys()
+
+    def __repr__(self) -> str:
+        return f"Headers({', '.join(self._items)}; values hidden)"
+
+    __str__ = __repr__
+
+
+_HEADERS: dict[tuple[str, bool, str], Headers] = {}
+
+
+def _request_headers(
+    media_type: str, extra: Mapping[str, str] | None, content_type: bool, api_key: str
+) -> Headers:
+    """Accept, the caller's headers, Content-Type, then the credentials, set last so that no
+    caller-supplied header replaces them. Built here so that no caller's frame holds the token in
+    a plain dict; without extra headers the (immutable) result is shared by every call."""
+    if not extra:
+        cached = _HEADERS.get((media_type, content_type, api_key))
+        if cached is not None:
+            return cached
+    items = {"Accept": media_type}
+    if extra:
+        items.update(extra)
+    if content_type:
+        items["Content-Type"] = media_type
+    items["Authorization"] = f"Bearer {api_key}"
+    headers = Headers(items)
+    if not extra:
+        if len(_HEADERS) >= 256:  # many tokens in one process: keep the cache small
+            _HEADERS.clear()
+        _HEADERS[(media_type, content_type, api_key)] = headers
+    return headers
+
+
+async def _read_body(response: aiohttp.ClientResponse, limit: int, method: str, route: str) -> bytes:
+    """The response body, at most `limit` bytes after decompression (aiohttp decompresses in
+    bounded steps, so a gzip bomb never expands past the limit by more than one step)."""
+    length = response.content_length
+    if length is not None and length > limit:
+        raise ResponseTooLarge(response.status, limit="max_response_bytes", value=limit, method=method, path=route)
+    if length is not None and "Content-Encoding" not in response.headers:
+        return await response.read()  # exactly Content-Length bytes: bounded already
+    content = response.content
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await content.readany():
+        size += len(chunk)
+        if size > limit:
+            response.close()  # the rest is never read: the connection cannot be reused
+            raise ResponseTooLarge(response.status, limit="max_response_bytes", value=limit, method=method, path=route)
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+@dataclass(eq=False, repr=False, slots=True)
 class SegmentClient:
-    """A client bound to one connection, region and invocation."""
+    """A client bound to one connection, region and invocation.
+
+    The path from a handler to aiohttp is two coroutine frames: `request` (the first try, inline)
+    and `_send` (one try); `get`/`post`/... hand back `request`'s coroutine without a frame of
+    their own, and retries run in `_retry` only once a try has failed.
+    """
 
     base_url: str
     api_key: str
@@ -346,56 +606,58 @@ class SegmentClient:
         method = method.upper()
         if headers:
             check_headers(headers)
-        send_headers = {"Accept": media_type, **(headers or {})}
         body: bytes | str | aiohttp.FormData | None = data
         if json_body is not None:
             try:
                 body = json.dumps(json_body, separators=(",", ":"), allow_nan=False).encode()
             except (TypeError, ValueError, RecursionError):
-                raise InputError.single("(body)", "is not JSON data") from None
-            send_headers["Content-Type"] = media_type
+                body = None
+            if body is None:  # raised outside the except clause: the error carries no chain
+                raise InputError.single("(body)", "is not JSON data")
         if self.dry_run and method not in ("GET", "HEAD", "OPTIONS"):
             raise WouldSend(
                 method, secrets.redact(route), [(k, secrets.redact(v)) for k, v in query],
                 _redacted(json_body) if json_body is not None else _redacted(_describe_data(data)),
             )
-        # Set last: no caller-supplied header may replace the credentials.
-        send_headers["Authorization"] = f"Bearer {self.api_key}"
+        started = time.monotonic()  # for the message of a call that fails after several tries
+        send_headers = _request_headers(media_type, headers, json_body is not None, self.api_key)
         url = join(self.base_url, route)
-        limit = await self.sessions.limit(self.base_url, self.api_key)
-        started = time.monotonic()
-        tries = 0
-
-        async def send(attempt: int) -> Any:
-            nonlocal tries
-            tries = attempt
-            async with limit:
-                return await self._send(
-                    method, url, route, query, body, send_headers, response_type, policy, attempt
-                )
-
+        sessions = self.sessions
+        held = sessions._by_loop.get(asyncio.get_running_loop())
+        if held is None or held.session.closed:
+            held = await sessions._resources()
+        limit = held.limiter(self.base_url, self.api_key, sessions.max_concurrency)
+        # The first try runs inline: most calls succeed, and a retry loop (or even a helper
+        # coroutine) for each would cost more than the rest of the client's per-call work.
         try:
-            return await self._with_retries(send, policy, method, route)
-        except TransportError as exc:
-            if tries <= 1:
-                raise
-            # Say what the whole call cost, not only its last try.
-            raise TransportError(
-                f"{exc.reason} (the last of {tries} tries, {_duration(time.monotonic() - started)} in all)",
-                method=method, path=route,
-            ) from None
-
-    async def _with_retries(
-        self, send: Callable[[int], Awaitable[Any]], policy: RetryPolicy, method: str, route: str
-    ) -> Any:
-        # The first try runs outside tenacity: most calls succeed, and building a retry loop for
-        # each would cost more than the rest of the client's per-call work.
-        try:
-            return await send(1)
+            if not limit.try_acquire():
+                await limit.acquire()
+            try:
+                return await self._send(method, url, route, query, body, send_headers, response_type, policy, 1)
+            finally:
+                limit.release()
         except SegmentError as exc:
             if policy.attempts <= 1 or not should_retry(policy, method, exc):
                 raise
             first_failure = exc
+        return await self._retry(
+            method, url, route, query, body, send_headers, response_type, policy, first_failure, started
+        )
+
+    async def _retry(
+        self,
+        method: str,
+        url: str,
+        route: str,
+        query: Query,
+        body: bytes | str | aiohttp.FormData | None,
+        headers: Mapping[str, str],
+        response_type: ResponseType,
+        policy: RetryPolicy,
+        first_failure: SegmentError,
+        started: float,
+    ) -> Any:
+        """Tries 2 and on, after `first_failure`, as the policy says."""
         wait = retry_wait(policy, first_failure, 1)
         progress.waiting(wait, _wait_reason(first_failure, method, route, 2, policy.attempts))
         await pause(wait)
@@ -416,10 +678,28 @@ class SegmentClient:
             ),
             sleep=lambda seconds: pause(seconds),  # looked up per wait, so tests can replace it
         )
-        async for attempt in retrying:
-            with attempt:
-                return await send(attempt.retry_state.attempt_number + 1)
-        raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+        tries = 1
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    tries = attempt.retry_state.attempt_number + 1
+                    limit = await self.sessions.limit(self.base_url, self.api_key)
+                    await limit.acquire()
+                    try:
+                        return await self._send(method, url, route, query, body, headers, response_type, policy,
+                                                tries)
+                    finally:
+                        limit.release()
+        except TransportError as exc:
+            last = exc
+        else:  # pragma: no cover - tenacity reraises the last error
+            raise AssertionError("unreachable: tenacity reraises the last error")
+        # Say what the whole call cost, not only its last try (raised outside the except clause:
+        # the error a caller gets carries no chain).
+        raise TransportError(
+            f"{last.reason} (the last of {tries} tries, {progress.duration(time.monotonic() - started)} in all)",
+            method=method, path=route,
+        )
 
     async def _send(
         self,
@@ -433,66 +713,108 @@ class SegmentClient:
         policy: RetryPolicy,
         attempt: int,
     ) -> Any:
-        session = await self.sessions.session()
-        timeout = aiohttp.ClientTimeout(total=policy.timeout, sock_connect=policy.connect_timeout)
-        started = time.perf_counter()
+        """One try. aiohttp's request context is entered by hand: `async with` would add a frame."""
+        trace = self.trace
+        debug = trace.debug
+        started = time.perf_counter() if debug else 0.0  # no timings unless they are logged
         status: int | str = "error"
         size = 0
+        # A failure of aiohttp's is turned into ours outside its except clause, so the error a
+        # caller gets has no __context__: aiohttp's exceptions carry the request's headers.
+        failure: Exception
         try:
-            async with session.request(
-                method, url, params=query or None, data=body, headers=headers, timeout=timeout,
-                allow_redirects=False,  # a redirect could carry the token to another origin
-            ) as response:
-                status = response.status
-                raw = await response.read()
-                size = len(raw)
+            try:
+                held = self.sessions._by_loop.get(asyncio.get_running_loop())
+                session = held.session if held is not None else await self.sessions.session()
+                # Awaiting the request context (not entering it) gives the response with no frame
+                # of aiohttp's context manager in between; it is released below.
+                response = await session.request(
+                    method, url, params=query or None, data=body, headers=headers,
+                    timeout=_timeout(policy.timeout, policy.connect_timeout),
+                    allow_redirects=False,  # a redirect could carry the token to another origin
+                )
+                try:
+                    status = response.status
+                    raw = await _read_body(response, policy.max_response_bytes, method, route)
+                    size = len(raw)
+                finally:
+                    response.release()
                 if not 200 <= status < 300:
-                    raise api_error(status, response.headers, raw, method, route)
+                    error = api_error(status, response.headers, raw, method, route)
+                    raw = b""  # an answer may echo the token: it stays out of this frame's locals
+                    raise error
                 return _parse(raw, response_type, status, method, route)
-        except SegmentError:
-            raise
-        except TimeoutError:
-            raise TransportError(f"timed out after {policy.timeout:g} s", method=method, path=route) from None
-        except aiohttp.ClientError as exc:
-            raise TransportError(_connection_failure(exc, url), method=method, path=route) from None
-        except (ValueError, TypeError) as exc:  # UnicodeError too: aiohttp refused to build the request
-            raise InputError.single(
-                "(request)", f"could not be sent: HTTP cannot carry one of its values ({type(exc).__name__})"
-            ) from None
+            except SegmentError:
+                raise
+            except TimeoutError:
+                failure = TransportError(f"timed out after {policy.timeout:g} s", method=method, path=route)
+            except aiohttp.ClientError as exc:
+                failure = TransportError(_connection_failure(exc, url), method=method, path=route)
+            except (ValueError, TypeError) as exc:  # UnicodeError too: aiohttp refused to build the request
+                failure = InputError.single(
+                    "(request)", f"could not be sent: HTTP cannot carry one of its values ({type(exc).__name__})"
+                )
+            raise failure
         finally:
-            self.trace.http_call(method, route, status, attempt, (time.perf_counter() - started) * 1000, size)
+            if debug:
+                trace.http_call(method, route, status, attempt, (time.perf_counter() - started) * 1000, size)
+            else:  # what http_call counts, without a call
+                trace.calls += 1
+                if attempt > 1:
+                    trace.retries += 1
 
-    async def get(self, route: str, query: Query = (), **options: Any) -> Any:
-        return await self.request("GET", route, query=query, **options)
+    def get(self, route: str, query: Query = (), **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("GET", route, query=query, **options)
 
-    async def post(self, route: str, body: Any = None, **options: Any) -> Any:
-        return await self.request("POST", route, json_body=body, **options)
+    def post(self, route: str, body: Any = None, **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("POST", route, json_body=body, **options)
 
-    async def patch(self, route: str, body: Any = None, **options: Any) -> Any:
-        return await self.request("PATCH", route, json_body=body, **options)
+    def patch(self, route: str, body: Any = None, **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("PATCH", route, json_body=body, **options)
 
-    async def put(self, route: str, body: Any = None, **options: Any) -> Any:
-        return await self.request("PUT", route, json_body=body, **options)
+    def put(self, route: str, body: Any = None, **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("PUT", route, json_body=body, **options)
 
-    async def delete(self, route: str, query: Query = (), **options: Any) -> Any:
-        return await self.request("DELETE", route, query=query, **options)
+    def delete(self, route: str, query: Query = (), **options: Any) -> Coroutine[Any, Any, Any]:
+        return self.request("DELETE", route, query=query, **options)
 
     async def pages(
         self, route: str, *, count: int = FULL_PAGE, cursor: str | None = None, query: Query = (),
-        **options: Any,
+        collection: str | None = None, **options: Any,
     ) -> AsyncIterator[dict[str, Any]]:
-        """Yield the `data` object of each page, following `data.pagination.next` to the end."""
+        """Yield the `data` object of each page, following `data.pagination.next` to the end.
+
+        A walk is bounded: it stops once `totalEntries` items have arrived (with `collection`, the
+        key of the items), and raises TooManyPages past the policy's `max_pages` or `max_items`,
+        so a server that always hands out another `next` cannot keep it running forever.
+        """
+        policy: RetryPolicy = options.get("policy") or self.policy
         seen: set[str] = set()
+        pages = items = 0
         while True:
+            if pages >= policy.max_pages:
+                raise TooManyPages(limit="max_pages", value=policy.max_pages, pages=pages, items=items,
+                                   method="GET", path=route)
             body = await self.get(route, [*query, *page_query(count, cursor)], **options)
             data = body.get("data") if isinstance(body, dict) else None
             if not isinstance(data, dict):
                 raise MalformedResponse(200, "the response has no data object", method="GET", path=route)
+            pages += 1
+            page = data.get(collection) if collection is not None else None
+            if isinstance(page, list):
+                items += len(page)
+                if items > policy.max_items:
+                    raise TooManyPages(limit="max_items", value=policy.max_items, pages=pages, items=items,
+                                       method="GET", path=route)
+            progress.paged(f"GET {route}", pages, items)
             yield data
             pagination = data.get("pagination")
             cursor = pagination.get("next") if isinstance(pagination, dict) else None
             if not cursor or not isinstance(cursor, str):
                 return
+            total = pagination.get("totalEntries") if isinstance(pagination, dict) else None
+            if collection is not None and isinstance(total, int) and not isinstance(total, bool) and items >= total:
+                return  # every item the API counted has arrived: a further `next` is not followed
             if cursor in seen:  # a server handing back a cursor twice would loop forever
                 raise MalformedResponse(200, "the API repeated a pagination cursor", method="GET", path=route)
             seen.add(cursor)
@@ -500,11 +822,24 @@ class SegmentClient:
     async def collect(self, route: str, collection: str, *, query: Query = (), **options: Any) -> list[Any]:
         """Every item of `data.<collection>` across all pages."""
         items: list[Any] = []
-        async for data in self.pages(route, query=query, **options):
+        async for data in self.pages(route, query=query, collection=collection, **options):
             page = data.get(collection)
             if isinstance(page, list):
                 items.extend(page)
         return items
+
+
+_TIMEOUTS: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
+
+
+def _timeout(total: float, connect: float) -> aiohttp.ClientTimeout:
+    """One shared (immutable) ClientTimeout per policy's figures instead of one per call."""
+    timeout = _TIMEOUTS.get((total, connect))
+    if timeout is None:
+        if len(_TIMEOUTS) > 64:  # raw requests choose their own: keep the cache small
+            _TIMEOUTS.clear()
+        timeout = _TIMEOUTS[(total, connect)] = aiohttp.ClientTimeout(total=total, sock_connect=connect)
+    return timeout
 
 
 def array_query(name: str, values: Iterable[str]) -> list[tuple[str, str]]:
@@ -512,8 +847,8 @@ def array_query(name: str, values: Iterable[str]) -> list[tuple[str, str]]:
 
     The spec declares array query parameters `style: deepObject, explode: false`, which is
     ill-defined for arrays, and the official SDKs disagree (Go `userIds.0=a`, Python
-    `userIds=a&userIds=b`, TypeScript `userIds[0]=a`). ENDPOINTS.md §1 calls every form
-    unverified against the live API; the Go SDK's is the one the official tooling (the Terraform
+    `userIds=a&userIds=b`, TypeScript `userIds[0]=a`), and no form is verified against the
+    live API; the Go SDK's is the one the official tooling (the Terraform
     provider) exercises, so it is the one sent. This function is the only place that decides it.
     """
     return [(f"{name}.{index}", value) for index, value in enumerate(values)]
@@ -527,15 +862,6 @@ def page_query(count: int, cursor: str | None) -> list[tuple[str, str]]:
     return pairs
 
 
-def _describe_data(data: bytes | str | aiohttp.FormData | None) -> Any:
-    """A non-JSON body as a dry run shows it: text as is, anything else by its kind."""
-    if data is None or isinstance(data, str):
-        return data
-    if isinstance(data, bytes):
-        return f"({len(data)} bytes)"
-    return "(multipart form data)"
-
-
 def _parse(raw: bytes, response_type: ResponseType, status: int, method: str, route: str) -> Any:
     if response_type == "binary":
         return base64.b64encode(raw).decode("ascii")
@@ -544,7 +870,7 @@ def _parse(raw: bytes, response_type: ResponseType, status: int, method: str, ro
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        return _loads(raw)
     except ValueError:
         raise MalformedResponse(
             status, "the response body is not valid JSON", method=method, path=route

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import SecretStr, field_validator
 
-from component.framework.debug import Trace
+from component.framework.debug import Trace, secrets
 from component.framework.inputs import Input, InputModel
 from component.framework.registry import Connection
 from component.segment.client import SegmentClient
@@ -77,12 +77,15 @@ def resolve_base_url(connection: SegmentConnection, region: str) -> str:
     return region_url(region)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class SegmentContext:
     """What a handler gets: a client bound to its connection, region and trace."""
 
     client: SegmentClient
     trace: Trace
+
+
+_REGION_CHOICES = f"must be one of: {', '.join(REGION_URLS)} (or {', '.join(REGION_ALIASES)})"
 
 
 def make_context(
@@ -95,11 +98,18 @@ def make_context(
     dry_run: bool = False,
 ) -> SegmentContext:
     """Bind a client to the connection, region and trace. Nothing to close: sessions are pooled."""
-    chosen = getattr(inputs, "region", None) or REGION_ALIASES.get(region or "", region) or DEFAULT_REGION
+    # The `region` keyword counts like the region input; when both are given they must agree.
+    keyword = None
+    if region is not None:
+        keyword = REGION_ALIASES.get(region.strip().lower(), region.strip().lower()) if isinstance(region, str) else ""
+        if keyword not in REGION_URLS:
+            raise InputError.single("region", _REGION_CHOICES)
+    given = getattr(inputs, "region", None) if inputs is not None and "region" in inputs.model_fields_set else None
+    if keyword and given and keyword != given:
+        raise InputError.single("region", f"the region input ({given}) and the region keyword ({keyword}) disagree")
+    chosen = given or keyword or getattr(inputs, "region", None) or DEFAULT_REGION
     if chosen not in REGION_URLS:
-        raise InputError.single(
-            "region", f"must be one of: {', '.join(REGION_URLS)} (or {', '.join(REGION_ALIASES)})"
-        )
+        raise InputError.single("region", _REGION_CHOICES)
     client = SegmentClient(
         base_url=resolve_base_url(connection, chosen),
         api_key=connection.api_key.get_secret_value(),
@@ -121,12 +131,16 @@ async def test_connection(ctx: SegmentContext, connection: SegmentConnection) ->
             "the API key was refused: check the token, and that the region matches the workspace's",
             method=exc.method, path=exc.path, type=exc.type, request_id=exc.request_id,
         ) from None
-    workspace = body.get("data", {}).get("workspace", {}) if isinstance(body, dict) else {}
+    data = body.get("data") if isinstance(body, dict) else None
+    workspace = data.get("workspace") if isinstance(data, dict) else None
+    if not isinstance(workspace, dict):  # an odd answer stays a typed mismatch, never an AttributeError
+        workspace = {}
     slug = str(workspace.get("slug", ""))
     if slug.casefold() != connection.subdomain.strip().casefold():
+        # The slug is the server's text: one that echoes a secret (the token) is not quoted.
         raise InputError.single(
             "connection.subdomain",
-            f"the token belongs to workspace '{slug}', not '{connection.subdomain}'",
+            f"the token belongs to workspace '{secrets.redact(slug)}', not '{connection.subdomain}'",
         )
     return {"data": body}
 

@@ -12,6 +12,9 @@
         ServerError         5xx
         MalformedResponse   a success whose body is not the JSON it should be
       TransportError        no answer: connection refused or dropped, timeout
+      LimitExceeded         an answer past one of the client's limits (never retried)
+        ResponseTooLarge    a body over `max_response_bytes` (decompressed, error statuses too)
+        TooManyPages        a walk past `max_pages` or `max_items` (says what was fetched)
       InternalError         a handler failed unexpectedly (a bug): handler and exception type only
 
 Messages name the method and path, never a header, a token or a request body.
@@ -119,6 +122,45 @@ class TransportError(SegmentError):
         self.reason = message
         """What happened, in words, without the method and path."""
         super().__init__(f"{method} {path}: {message}")
+
+
+class LimitExceeded(SegmentError):
+    """The API's answer went past one of the client's limits (`limit` names the RetryPolicy field).
+
+    Repeating the request would meet the same answer, so it is never retried."""
+
+    def __init__(self, message: str, *, limit: str, value: int, method: str, path: str) -> None:
+        self.limit = limit
+        self.value = value
+        self.method = method
+        self.path = path
+        super().__init__(f"{method} {path}: {message}")
+
+
+class ResponseTooLarge(LimitExceeded):
+    """A response body (counted after decompression) over `max_response_bytes`; `status` is the
+    answer's status."""
+
+    def __init__(self, status: int, *, limit: str, value: int, method: str, path: str) -> None:
+        self.status = status
+        super().__init__(
+            f"the response body (status {status}) is larger than the limit {limit}={value} bytes; "
+            "it was not read further", limit=limit, value=value, method=method, path=path,
+        )
+
+
+class TooManyPages(LimitExceeded):
+    """A walk over pages that went past `max_pages` or `max_items`; `pages` and `items` say what was
+    fetched before it stopped."""
+
+    def __init__(self, *, limit: str, value: int, pages: int, items: int, method: str, path: str) -> None:
+        self.pages = pages
+        self.items = items
+        super().__init__(
+            f"stopped after {pages} page{'' if pages == 1 else 's'} and {items} item{'' if items == 1 else 's'}: "
+            f"the API kept returning a next page past the limit {limit}={value}",
+            limit=limit, value=value, method=method, path=path,
+        )
 
 
 STATUS_ERRORS: dict[int, type[ApiError]] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from component.framework import progress
 from component.framework.registry import Choice
 from component.segment.client import Query, SegmentClient, page_query
 from component.segment.inputs import PageInputs
@@ -20,14 +19,7 @@ async def list_page(client: SegmentClient, route: str, collection: str, inputs: 
     """
     if not inputs.fetch_all:
         return await client.get(route, [*query, *page_query(inputs.count, inputs.cursor)], **options)
-    items: list[Any] = []
-    pages = 0
-    async for data in client.pages(route, query=query, **options):
-        pages += 1
-        page = data.get(collection)
-        if isinstance(page, list):
-            items.extend(page)
-        progress.paged(f"GET {route}", pages, len(items))
+    items = await client.collect(route, collection, query=query, **options)
     return {"data": {collection: items, "pagination": {"totalEntries": len(items)}}}
 
 
@@ -47,11 +39,8 @@ async def choices(
     picklist over 10,000 sources never holds 10,000 full source objects at once.
     """
     out: list[Choice] = []
-    pages = 0
-    async for data in client.pages(route, query=query, **options):
-        pages += 1
+    async for data in client.pages(route, query=query, collection=collection, **options):
         page = data.get(collection)
         if isinstance(page, list):
             out += [Choice(str(item[key]), label(item)) for item in page if isinstance(item, dict) and key in item]
-        progress.paged(f"GET {route}", pages, len(out))
     return out

@@ -31,6 +31,20 @@ class RetryPolicy:
     timeout: float = 30.0
     """Seconds for one whole try: connect, send, and read the body."""
     connect_timeout: float = 10.0
+    max_response_bytes: int = 64 * 1024 * 1024
+    """Bytes of one response body the client reads, counted after decompression and on error
+    statuses too; beyond it the call fails with ResponseTooLarge. The largest real answers (a
+    1,000-item catalog page) are a few MiB."""
+    max_pages: int = 10_000
+    """Pages one walk (fetchAll, a picklist) follows before it fails with TooManyPages."""
+    max_items: int = 1_000_000
+    """Items one walk collects before it fails with TooManyPages."""
+
+    def __post_init__(self) -> None:
+        for name in ("max_response_bytes", "max_pages", "max_items"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"RetryPolicy.{name} must be a whole number of at least 1")
 
     def backoff(self, attempt: int) -> float:
         """Seconds before try `attempt + 1`, when the API did not say how long to wait."""
@@ -45,6 +59,9 @@ class RetryPolicy:
 
 
 DEFAULT_POLICY = RetryPolicy()
+
+#: The raw request's `binary` responses (files, exports) may be larger than any JSON answer.
+MAX_BINARY_RESPONSE_BYTES = 256 * 1024 * 1024
 
 #: Requests in flight at once per connection (token and base URL) in one event loop. Beyond
 #: this, invocations queue in the client instead of tripping the API's rate limits.

@@ -49,8 +49,8 @@ def check_base_url(url: str) -> str:
         raise UnsafeUrl("must be an http:// or https:// URL with a host")
     if parts.username or parts.password or "@" in parts.netloc:
         raise UnsafeUrl("must not contain credentials")
-    if parts.query or parts.fragment:
-        raise UnsafeUrl("must not have a query or fragment")
+    if "?" in text or "#" in text:  # even an empty one ("http://host/#"): every path would follow it
+        raise UnsafeUrl("must not have a query or fragment (no '?' or '#')")
     if "\\" in text:
         raise UnsafeUrl("must not contain a backslash")
     try:
@@ -92,16 +92,38 @@ def _encode_segment(name: str, value: object) -> str:
         raise InputError.single(name, str(exc)) from None
 
 
+_TEMPLATES: dict[str, tuple[tuple[str, str | None], ...]] = {}
+
+
+def _split(template: str) -> tuple[tuple[str, str | None], ...]:
+    """`template` as (literal text, placeholder name or None) pairs, split once per template."""
+    parts: list[tuple[str, str | None]] = []
+    at = 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append((template[at:match.start()], match.group(1)))
+        at = match.end()
+    parts.append((template[at:], None))
+    _TEMPLATES[template] = split = tuple(parts)
+    return split
+
+
 def path(template: str, **params: object) -> str:
     """Fill `template` ("/sources/{sourceId}") with percent-encoded parameters."""
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
+    out = []
+    for literal, name in _TEMPLATES.get(template) or _split(template):
+        out.append(literal)
+        if name is None:
+            continue
         if name not in params:
             raise KeyError(f"path {template} needs {name}")
-        return _encode_segment(name, params[name])
-
-    return _PLACEHOLDER.sub(fill, template)
+        value = params[name]
+        text = value if type(value) is str else str(value)
+        # Fast path: ASCII letters and digits need no quoting and cannot be empty, "." or "..".
+        if text.isascii() and text.isalnum() and len(text) <= MAX_SEGMENT:
+            out.append(text)
+        else:
+            out.append(_encode_segment(name, text))
+    return "".join(out)
 
 
 def check_raw_path(raw: str) -> str:

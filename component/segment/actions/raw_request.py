@@ -18,7 +18,7 @@ from component.segment.client import ResponseType
 from component.segment.connection import SegmentContext
 from component.segment.definition import action
 from component.segment.inputs import SegmentInputs
-from component.segment.policy import DEFAULT_POLICY, RetryPolicy
+from component.segment.policy import DEFAULT_POLICY, MAX_BINARY_RESPONSE_BYTES, RetryPolicy
 from component.segment.urls import check_raw_path
 from component.segment.values import REGION_URLS
 
@@ -90,8 +90,10 @@ class RawRequestInputs(SegmentInputs):
     )
     retry_all_errors: bool = Input(
         "Retry On All Errors",
-        "Retry every error response, whatever the method. Otherwise a POST or PATCH is retried only on "
-        "HTTP 429, and other methods on 429, 5xx and network errors.",
+        "Retry every error response (4xx and 5xx), whatever the method. A try that got no answer (a "
+        "timeout or a dropped connection) is still retried only for GET, HEAD, OPTIONS, PUT and DELETE: a "
+        "POST or PATCH may already have been applied, so it is never sent again. Otherwise a POST or PATCH "
+        "is retried only on HTTP 429, and other methods on 429, 5xx and network errors.",
         default=False, alias="retryAllErrors",
     )
     use_exponential_backoff: bool = Input(
@@ -144,6 +146,9 @@ class RawRequestInputs(SegmentInputs):
             fixed_delay=None if self.use_exponential_backoff else self.retry_delay_ms / 1000,
             retry_all_errors=self.retry_all_errors,
             timeout=self.timeout / 1000 if self.timeout else DEFAULT_POLICY.timeout,
+            max_response_bytes=(
+                MAX_BINARY_RESPONSE_BYTES if self.response_type == "binary" else DEFAULT_POLICY.max_response_bytes
+            ),
         )
 
     def form(self) -> aiohttp.FormData | None:

@@ -1,0 +1,108 @@
+"""The hot path's shape: few frames between invoke and aiohttp, a limiter with a fast path that
+stays fair and loses no permit on cancellation, and shared per-call objects."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+import pytest
+from aioresponses import CallbackResult, aioresponses
+
+from component import segment
+from component.segment.client import Limiter, _request_headers, _timeout
+from tests.helpers import CONNECTION, US
+
+
+async def test_at_most_three_component_frames_between_invoke_and_aiohttp() -> None:
+    seen: list[list[str]] = []
+
+    def callback(url: Any, **kwargs: Any) -> CallbackResult:
+        names = []
+        frame = sys._getframe()
+        while frame is not None and frame.f_code.co_name != "invoke":
+            if "/component/" in frame.f_code.co_filename:
+                names.append(frame.f_code.co_name)
+            frame = frame.f_back  # type: ignore[assignment]
+        seen.append(names)
+        return CallbackResult(payload={"data": {"source": {"id": "abc"}}})
+
+    with aioresponses() as mock:
+        mock.get(f"{US}/sources/abc", callback=callback)
+        await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION)
+    assert seen == [["_send", "request", "get_source"]]
+
+
+async def test_the_limiter_takes_a_free_permit_at_once_and_queues_fairly() -> None:
+    limiter = Limiter(1)
+    assert limiter.try_acquire() and limiter.locked() and not limiter.try_acquire()
+    order: list[int] = []
+
+    async def waiter(n: int) -> None:
+        await limiter.acquire()
+        order.append(n)
+        await asyncio.sleep(0)
+        limiter.release()
+
+    tasks = [asyncio.create_task(waiter(n)) for n in range(3)]
+    await asyncio.sleep(0)
+    limiter.release()
+    assert not limiter.try_acquire()  # a newcomer does not jump the queue
+    await asyncio.gather(*tasks)
+    assert order == [0, 1, 2] and limiter._value == 1
+
+
+@pytest.mark.parametrize("granted_first", [False, True])
+async def test_a_cancelled_waiter_loses_no_permit(granted_first: bool) -> None:
+    limiter = Limiter(1)
+    assert limiter.try_acquire()
+    task = asyncio.create_task(limiter.acquire())
+    await asyncio.sleep(0)
+    if granted_first:
+        limiter.release()  # the permit passes to the waiter, which is cancelled before it runs
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    if not granted_first:
+        limiter.release()
+    assert limiter._value == 1 and not limiter._waiters
+
+
+def test_headers_and_timeouts_are_shared_between_calls() -> None:
+    assert _request_headers("a/b", None, False, "k") is _request_headers("a/b", None, False, "k")
+    assert _request_headers("a/b", {"X": "1"}, False, "k") is not _request_headers("a/b", {"X": "1"}, False, "k")
+    assert _timeout(30.0, 10.0) is _timeout(30.0, 10.0)
+
+
+async def test_the_inputs_cache_never_answers_for_different_input() -> None:
+    from component.segment.errors import InputError
+
+    with aioresponses() as mock:
+        mock.get(f"{US}/sources?pagination%5Bcount%5D=1", payload={"data": {"sources": []}}, repeat=True)
+        for _ in range(2):  # the second call is served from the cache
+            await segment.invoke("listSources", {"count": 1}, connection=CONNECTION)
+        with pytest.raises(InputError):  # true == 1 in Python, but it is not the same input
+            await segment.invoke("listSources", {"count": True}, connection=CONNECTION)
+        with pytest.raises(InputError):
+            await segment.invoke("listSources", {"count": 1, "fetchAll": "maybe"}, connection=CONNECTION)
+
+
+def test_a_large_page_is_parsed_without_collections_and_the_collector_is_left_as_it_was() -> None:
+    import gc
+    import json
+
+    from component.segment.client import _loads
+
+    page = json.dumps({"data": {"sources": [{"id": str(n), "name": "S", "tags": []} for n in range(5000)]}}).encode()
+    assert gc.isenabled()
+    before = sum(generation["collections"] for generation in gc.get_stats())
+    assert len(_loads(page)["data"]["sources"]) == 5000
+    assert sum(generation["collections"] for generation in gc.get_stats()) == before
+    assert gc.isenabled()
+    gc.disable()  # an application that runs with the collector off keeps it off
+    try:
+        _loads(page)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
