@@ -26,24 +26,31 @@ they are owned. What it adds is what an agent needs:
   required input), or for an action whose method is an input, the path it would delete.
 * **Errors** are tool errors (`isError`) carrying `error_body()`: the `InputError` fields and
   reasons, or the API's status, type and message; never a traceback, never a secret.
-* **Progress**: every call reports a start and an end through the protocol's progress
-  notifications when the client gave a progress token (a no-op otherwise), so a long picklist or
-  a `fetchAll` shows it is working.
+* **Progress**: when the client gave a progress token, a call reports through the protocol's
+  progress notifications: a start, then what the framework's reporter hears while it runs (each
+  page of a page walk with its page and item counts, each wait with its reason: a rate limit, a
+  retry), then an end. `progress` counts the notifications (it must only grow, and a page walk's
+  length is not known in advance), and only the end carries a `total`. With no token the SDK
+  sends nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import anyio
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 
+from component.framework import progress as reporting
 from component.framework.debug import secrets
 from component.framework.errors import ComponentError, InputError
 from component.framework.hosting import HostedComponent, WouldSend, error_body
@@ -55,7 +62,8 @@ MASK = "[masked]"
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|credential|private.?key|api.?key|auth", re.IGNORECASE)
 
 Kind = Literal["action", "dataSource"]
-Progress = Callable[[float, str], Awaitable[None]]
+#: Sends one progress notification: the count so far, the total (None while unknown), a message.
+Progress = Callable[[float, float | None, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -356,14 +364,53 @@ class McpHost:
                 )
             inputs = self._inputs(spec, arguments or {})
             confirm = inputs.pop("confirm", None) if spec.takes_confirm else None
-            if progress:
-                await progress(0.0, f"{name}: started")
-            result = await self._run(spec, inputs, confirm)
-            if progress:
-                await progress(1.0, f"{name}: done")
+            if progress is None:
+                result = await self._run(spec, inputs, confirm)
+            else:
+                result = await self._run_reporting(spec, inputs, confirm, progress)
             return self._result(result)
         except Exception as exc:  # every failure is an answer: the session goes on
             return self._error(exc)
+
+    async def _run_reporting(
+        self, spec: ToolSpec, inputs: dict[str, Any], confirm: Any, progress: Progress
+    ) -> dict[str, Any]:
+        """`_run` with the framework's progress reports sent as notifications, in order.
+
+        The framework's reporter is called synchronously inside the component (it cannot await a
+        send), so each report goes into an unbounded stream that one task drains in order; the
+        end is sent only after every report before it, so `progress` only grows."""
+        sent = 0
+
+        async def send(message: str, total: float | None = None) -> None:
+            nonlocal sent
+            sent += 1
+            await progress(sent, total, self._scrub(message))
+
+        reports, queued = anyio.create_memory_object_stream[str](max_buffer_size=math.inf)
+
+        async def forward() -> None:
+            async with queued:
+                async for message in queued:
+                    # A client that stopped listening must not fail the call it asked about.
+                    with contextlib.suppress(Exception):
+                        await send(message)
+
+        failure: Exception | None = None
+        await send(f"{spec.key}: started")
+        async with anyio.create_task_group() as group:
+            group.start_soon(forward)
+            try:
+                with reporting.reporting(lambda event: reports.send_nowait(event.message)):
+                    result = await self._run(spec, inputs, confirm)
+            except Exception as exc:  # kept until the reports before it are sent, then raised as is
+                failure = exc
+            finally:
+                reports.close()
+        if failure is not None:
+            raise failure
+        await send(f"{spec.key}: done", total=sent + 1)
+        return result
 
     async def _run(self, spec: ToolSpec, inputs: dict[str, Any], confirm: Any) -> dict[str, Any]:
         if spec.reads_only:
@@ -406,9 +453,11 @@ class McpHost:
         async def call_tool(
             ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
         ) -> types.CallToolResult:
-            async def progress(done: float, message: str) -> None:
-                await ctx.session.report_progress(done, 1.0, message)
+            async def progress(done: float, total: float | None, message: str) -> None:
+                await ctx.session.report_progress(done, total, message)
 
+            # Always given: the SDK sends nothing when the client asked for no progress, and not
+            # every transport tells the handler whether it did.
             return await self.call(params.name, params.arguments, progress)
 
         return Server(
