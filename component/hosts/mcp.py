@@ -43,6 +43,7 @@ import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import anyio
@@ -51,15 +52,13 @@ from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 
 from component.framework import progress as reporting
-from component.framework.debug import secrets
-from component.framework.errors import ComponentError, InputError
-from component.framework.hosting import HostedComponent, WouldSend, error_body
+from component.framework.debug import SENSITIVE_KEY, secrets
+from component.framework.errors import InputError
+from component.framework.fixtures import read_example
+from component.framework.hosting import HostedComponent, WouldSend, error_body, secret_inputs
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MASK = "[masked]"
-# Body keys whose values a preview never shows, whatever the handler's schema says: settings
-# objects hold database passwords and destination API keys that are not declared as secret inputs.
-_SECRET_KEY = re.compile(r"pass(word)?|secret|token|credential|private.?key|api.?key|auth", re.IGNORECASE)
 
 Kind = Literal["action", "dataSource"]
 #: Sends one progress notification: the count so far, the total (None while unknown), a message.
@@ -143,23 +142,17 @@ PICKLIST_OUTPUT = {
 
 
 def mask_secrets(value: Any) -> Any:
-    """`value` with the values of secret-looking keys masked, at any depth."""
+    """`value` with the values of secret-looking keys masked, at any depth. Settings objects hold
+    database passwords and destination API keys that no schema declares secret; the keys are the
+    ones the runtime treats as secret inside such objects (`SENSITIVE_KEY`)."""
     if isinstance(value, dict):
         return {
-            k: MASK if _SECRET_KEY.search(str(k)) and v not in (None, "") else mask_secrets(v) for k, v in value.items()
+            k: MASK if SENSITIVE_KEY.search(str(k)) and v not in (None, "") else mask_secrets(v)
+            for k, v in value.items()
         }
     if isinstance(value, list):
         return [mask_secrets(item) for item in value]
     return value
-
-
-def _secret_fields(schema: Mapping[str, Any]) -> list[str]:
-    properties = schema.get("properties", {})
-    return [
-        name
-        for name, prop in properties.items()
-        if isinstance(prop, Mapping) and (prop.get("x-secret") or prop.get("writeOnly"))
-    ]
 
 
 def _same(confirm: Any, value: Any) -> bool:
@@ -191,8 +184,8 @@ class McpHost:
     note: str | None = None
     #: Inputs every call gets unless it names them, where the handler takes them (a region).
     default_inputs: Mapping[str, Any] = field(default_factory=dict)
-    #: Example payload by handler key, for `outputSchema`.
-    example_payloads: Mapping[str, Any] = field(default_factory=dict)
+    #: Where the manifest's `examplePayload` paths lead, for `outputSchema` (None: no output schemas).
+    examples_dir: Path | None = None
     specs: dict[str, ToolSpec] = field(init=False)
     _secret_values: list[str] = field(init=False, repr=False)
 
@@ -203,7 +196,7 @@ class McpHost:
         self.info: dict[str, Any] = dict(manifest.get("component", {}))
         connection_schema = manifest.get("connection", {}).get("inputs", {})
         self._secret_values = [
-            str(self.connection[name]) for name in _secret_fields(connection_schema) if self.connection.get(name)
+            str(self.connection[name]) for name in sorted(secret_inputs(connection_schema)) if self.connection.get(name)
         ]
         self.specs = {}
         sections: tuple[tuple[Kind, str], ...] = (("action", "actions"), ("dataSource", "dataSources"))
@@ -256,7 +249,8 @@ class McpHost:
             out: dict[str, Any] | None = PICKLIST_OUTPUT
             description = f"Picklist: {description} Answers [{{key, label}}]; the keys are ids other tools take."
         else:
-            out = output_schema(self.example_payloads.get(key))
+            example = read_example(self.examples_dir, described.get("examplePayload")) if self.examples_dir else None
+            out = output_schema(example)
         tool = types.Tool(
             name=key,
             title=label,
@@ -324,12 +318,8 @@ class McpHost:
         )
 
     def _error(self, error: BaseException) -> types.CallToolResult:
-        if isinstance(error, ComponentError):
-            return self._result(error_body(error), error=True)
-        # Not a component error: a bug here or in the SDK. Its text could quote anything.
-        return self._result(
-            {"error": "InternalError", "message": f"the call failed unexpectedly ({type(error).__name__})"}, error=True
-        )
+        # A bug here or in the SDK is named by its type only (error_body): its text could quote anything.
+        return self._result(error_body(error), error=True)
 
     def _inputs(self, spec: ToolSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
         inputs = dict(arguments)

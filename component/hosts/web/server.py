@@ -46,8 +46,9 @@ from typing import Any
 from aiohttp import web
 
 from component.framework import progress
-from component.framework.errors import ComponentError
-from component.framework.hosting import HostedComponent, error_body, error_status
+from component.framework.errors import FieldError, InputError
+from component.framework.fixtures import read_example
+from component.framework.hosting import HostedComponent, error_body, error_status, secret_inputs
 
 TOKEN_HEADER = "X-Page-Token"
 #: The largest request body accepted: an input may be a string of up to 1 MiB, plus its JSON.
@@ -253,17 +254,9 @@ class WebHost:
         )
 
     def _example_payload(self, handler: Mapping[str, Any]) -> Any:
-        relative = handler.get("examplePayload")
-        if self.examples_dir is None or not isinstance(relative, str):
+        if self.examples_dir is None:
             return None
-        base = self.examples_dir.resolve()
-        file = (base / relative).resolve()
-        if not file.is_relative_to(base) or not file.is_file():
-            return None
-        try:
-            return json.loads(file.read_text())
-        except (OSError, ValueError):
-            return None
+        return read_example(self.examples_dir, handler.get("examplePayload"))
 
     # ------------------------------------------------------------------------ invocation
     async def _invoke(self, request: web.Request) -> web.StreamResponse:
@@ -302,11 +295,8 @@ class WebHost:
             output = await call(trace)
         except asyncio.CancelledError:
             raise  # the page went away (a cancelled call): nothing to answer
-        except Exception as exc:
+        except Exception as exc:  # a bug's text is never quoted: error_body names its type only
             body, status = error_body(exc), error_status(exc)
-            if not isinstance(exc, ComponentError):
-                # Not the component's own error: its text could hold anything, say only its type.
-                body = {"error": "InternalError", "message": f"unexpected {type(exc).__name__} in the host"}
             if trace:
                 body |= {"calls": records, "elapsedMs": _ms_since(started)}
             return status, body
@@ -418,12 +408,7 @@ class WebHost:
 
 
 def _secret_fields(manifest: Mapping[str, Any]) -> set[str]:
-    properties = manifest.get("connection", {}).get("inputs", {}).get("properties", {})
-    return {
-        name
-        for name, schema in properties.items()
-        if schema.get("x-secret") or schema.get("writeOnly") or schema.get("format") == "password"
-    }
+    return secret_inputs(manifest.get("connection", {}).get("inputs", {}))
 
 
 def _read_static(name: str) -> bytes:
@@ -443,9 +428,10 @@ def _error_response(body: Mapping[str, Any], status: int) -> web.Response:
 
 
 def _input_error(fields: Iterable[tuple[str, str]]) -> web.Response:
-    listed = [{"field": field, "reason": reason} for field, reason in fields]
-    message = "; ".join(f"{item['field']}: {item['reason']}" for item in listed)
-    return _error_response({"error": "InputError", "message": message, "fields": listed}, 422)
+    """Bad input the host finds itself (the body, a connection field), answered as the
+    component's own `InputError` would be."""
+    error = InputError([FieldError(field, reason) for field, reason in fields])
+    return _error_response(error_body(error), error_status(error))
 
 
 async def _json_object(request: web.Request) -> dict[str, Any]:
