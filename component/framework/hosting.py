@@ -87,6 +87,17 @@ def error_body(error: BaseException) -> dict[str, Any]:
     return body
 
 
+def with_defaults(inputs: Mapping[str, Any], defaults: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
+    """`inputs` completed with the host's `defaults` (the environment's region, say): each one the
+    handler declares in its input schema `schema` and the caller left out or empty."""
+    declared = schema.get("properties", {})
+    completed = dict(inputs)
+    for name, value in defaults.items():
+        if name in declared and completed.get(name) in (None, ""):
+            completed[name] = value
+    return completed
+
+
 def secret_inputs(schema: Mapping[str, Any]) -> set[str]:
     """The inputs of an input JSON Schema (a handler's or the connection's) that hold secrets: a
     host never shows, returns or logs their values."""

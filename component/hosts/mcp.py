@@ -55,7 +55,7 @@ from component.framework import progress as reporting
 from component.framework.debug import SENSITIVE_KEY, secrets
 from component.framework.errors import InputError
 from component.framework.fixtures import read_example
-from component.framework.hosting import HostedComponent, WouldSend, error_body, secret_inputs
+from component.framework.hosting import HostedComponent, WouldSend, error_body, secret_inputs, with_defaults
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MASK = "[masked]"
@@ -321,14 +321,6 @@ class McpHost:
         # A bug here or in the SDK is named by its type only (error_body): its text could quote anything.
         return self._result(error_body(error), error=True)
 
-    def _inputs(self, spec: ToolSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
-        inputs = dict(arguments)
-        properties = spec.tool.input_schema.get("properties", {})
-        for key, value in self.default_inputs.items():
-            if key in properties and inputs.get(key) in (None, ""):
-                inputs[key] = value
-        return inputs
-
     async def _invoke(self, spec: ToolSpec, inputs: Mapping[str, Any], **options: Any) -> dict[str, Any]:
         return await self.component.invoke(spec.key, inputs, connection=self.connection, **options)
 
@@ -352,7 +344,7 @@ class McpHost:
                 raise InputError.single(
                     spec.connection_input, "is not an input here: the server supplies the connection", handler=name
                 )
-            inputs = self._inputs(spec, arguments or {})
+            inputs = with_defaults(arguments or {}, self.default_inputs, spec.tool.input_schema)
             confirm = inputs.pop("confirm", None) if spec.takes_confirm else None
             if progress is None:
                 result = await self._run(spec, inputs, confirm)

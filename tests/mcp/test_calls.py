@@ -185,3 +185,13 @@ async def test_an_answer_unlike_the_example_payload_still_passes_the_output_sche
         text = await client.call_tool("rawRequest", {"url": "/sources", "method": "GET", "responseType": "text"})
     assert not text.is_error
     assert isinstance(_body(text)["data"], str) and DEMO_SOURCE in _body(text)["data"]
+
+
+async def test_the_servers_default_inputs_apply_where_a_call_leaves_them_out(
+    connect: Connect, emulator: Emulator
+) -> None:
+    async with connect(default_inputs={"region": "mars"}) as client:
+        defaulted = await client.call_tool("getSource", {"sourceId": DEMO_SOURCE})
+        given = await client.call_tool("getSource", {"sourceId": DEMO_SOURCE, "region": "api"})
+    assert list(_field_errors(defaulted)) == ["region"]
+    assert not given.is_error

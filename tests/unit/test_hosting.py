@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from component.framework.fixtures import read_example
-from component.framework.hosting import error_body, error_status, secret_inputs
+from component.framework.hosting import error_body, error_status, secret_inputs, with_defaults
 from component.segment.errors import InputError, InternalError, NotFound, RateLimited, TransportError
 
 
@@ -62,3 +62,12 @@ def test_an_example_payload_is_read_only_from_inside_its_folder(tmp_path: Path) 
     assert read_example(data, "fixtures/broken.json") is None
     assert read_example(data, "fixtures/missing.json") is None
     assert read_example(data, None) is None
+
+
+def test_a_host_default_fills_only_a_declared_input_left_out_or_empty() -> None:
+    schema = {"properties": {"region": {"type": "string"}, "sourceId": {"type": "string"}}}
+    defaults = {"region": "eu1.api", "other": "x"}
+    assert with_defaults({"sourceId": "s"}, defaults, schema) == {"sourceId": "s", "region": "eu1.api"}
+    assert with_defaults({"region": ""}, defaults, schema) == {"region": "eu1.api"}
+    assert with_defaults({"region": "api"}, defaults, schema) == {"region": "api"}
+    assert with_defaults({}, defaults, {}) == {}

@@ -86,3 +86,12 @@ async def test_a_streamed_call_without_the_page_token_is_refused_before_anything
         assert response.status == 403
         assert (await response.json())["error"] == "Forbidden"
     assert served.emulator.requests == []
+
+
+async def test_the_servers_default_inputs_apply_where_the_page_leaves_them_out(served: Served) -> None:
+    served.host.default_inputs = {"region": "mars"}
+    source = next(iter(served.emulator.state.sources))
+    status, body, _ = await served.post("/api/actions/getSource", {"sourceId": source})
+    assert status == 422 and [f["field"] for f in body["fields"]] == ["region"]
+    status, _, _ = await served.post("/api/actions/getSource", {"sourceId": source, "region": "api"})
+    assert status == 200

@@ -48,7 +48,7 @@ from aiohttp import web
 from component.framework import progress
 from component.framework.errors import FieldError, InputError
 from component.framework.fixtures import read_example
-from component.framework.hosting import HostedComponent, error_body, error_status, secret_inputs
+from component.framework.hosting import HostedComponent, error_body, error_status, secret_inputs, with_defaults
 
 TOKEN_HEADER = "X-Page-Token"
 #: The largest request body accepted: an input may be a string of up to 1 MiB, plus its JSON.
@@ -262,11 +262,7 @@ class WebHost:
     async def _invoke(self, request: web.Request) -> web.StreamResponse:
         kind, key = request.match_info["kind"], request.match_info["key"]
         handler = self._handler(kind, key)
-        inputs = await _json_object(request)
-        declared = handler.get("inputs", {}).get("properties", {})
-        for name, value in self.default_inputs.items():
-            if name in declared and inputs.get(name) in (None, ""):
-                inputs[name] = value
+        inputs = with_defaults(await _json_object(request), self.default_inputs, handler.get("inputs", {}))
         connection = self._connection
 
         async def call(debug: bool) -> Any:
