@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from component.paths import DATA_DIR, FIXTURES_DIR, INDEX_PATH, MANIFEST_PATH
+from component.paths import DATA_DIR, INDEX_PATH, MANIFEST_PATH
 
 if TYPE_CHECKING:
     from component.segment.environment import HostConnection
@@ -191,6 +191,7 @@ def cmd_list(_: argparse.Namespace) -> int:
 
 def cmd_describe(args: argparse.Namespace) -> int:
     from component import segment
+    from component.framework.fixtures import read_example
     from component.segment.errors import InputError
 
     try:
@@ -198,8 +199,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _fail(str(exc), EXIT_INPUT)
     description = handler.describe()
-    fixture = DATA_DIR / handler.fixture_path
-    description["examplePayload"] = json.loads(fixture.read_text()) if fixture.exists() else None
+    description["examplePayload"] = read_example(DATA_DIR, handler.fixture_path)
     _print_json(description)
     return EXIT_OK
 
@@ -421,17 +421,6 @@ def _serve_with_connection(
 # --- mcp ------------------------------------------------------------------------------------------------
 
 
-def _example_payloads() -> dict[str, Any]:
-    """Each action's example payload (fixtures/actions/KEY.json), where the checkout has them."""
-    payloads: dict[str, Any] = {}
-    for path in sorted((FIXTURES_DIR / "actions").glob("*.json")):
-        try:
-            payloads[path.stem] = json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-    return payloads
-
-
 def cmd_mcp(args: argparse.Namespace) -> int:
     import importlib.util
 
@@ -446,7 +435,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         server = McpHost(
             segment, host.connection, methods=HTTP_METHODS, read_only=args.read_only,
             allow_writes=args.allow_writes, note=host.note,
-            default_inputs=default_inputs, example_payloads=_example_payloads(),
+            default_inputs=default_inputs, examples_dir=DATA_DIR,
         )
         if args.http is None:
             await serve_stdio(server)

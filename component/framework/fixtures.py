@@ -8,9 +8,10 @@ module owns the convention: where each file lives, how it is written, and how st
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from component.framework.manifest import dump
 
@@ -43,3 +44,19 @@ async def regenerate(
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_text(text)
     return problems
+
+
+def read_example(data_dir: Path, relative: object) -> Any:
+    """The example payload at `relative` (a handler's `fixture_path`, which the manifest gives as
+    `examplePayload`) under `data_dir`, or None when there is none: not a path, outside `data_dir`
+    (the manifest a host serves could be any component's), missing or unreadable."""
+    if not isinstance(relative, str) or not relative:
+        return None
+    base = data_dir.resolve()
+    file = (base / relative).resolve()
+    if not file.is_relative_to(base) or not file.is_file():
+        return None
+    try:
+        return json.loads(file.read_text())
+    except (OSError, ValueError):
+        return None

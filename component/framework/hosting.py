@@ -72,7 +72,11 @@ def error_status(error: BaseException) -> int:
 
 def error_body(error: BaseException) -> dict[str, Any]:
     """A component error as JSON a host can send: its class, its message, and for bad input every
-    field with its reason. The message is the error's own `str()`, which never quotes a secret."""
+    field with its reason. The message is the error's own `str()`, which never quotes a secret.
+    An exception that is no component error (a bug in a host or a library) is named by its type
+    only: its text could quote anything."""
+    if not isinstance(error, ComponentError):
+        return {"error": "InternalError", "message": f"the call failed unexpectedly ({type(error).__name__})"}
     body: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
     if isinstance(error, InputError):
         body["fields"] = [{"field": e.field, "reason": e.reason} for e in error.errors]
@@ -81,6 +85,29 @@ def error_body(error: BaseException) -> dict[str, Any]:
         if value is not None and not isinstance(error, InputError):
             body[attribute] = value
     return body
+
+
+def with_defaults(inputs: Mapping[str, Any], defaults: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
+    """`inputs` completed with the host's `defaults` (the environment's region, say): each one the
+    handler declares in its input schema `schema` and the caller left out or empty."""
+    declared = schema.get("properties", {})
+    completed = dict(inputs)
+    for name, value in defaults.items():
+        if name in declared and completed.get(name) in (None, ""):
+            completed[name] = value
+    return completed
+
+
+def secret_inputs(schema: Mapping[str, Any]) -> set[str]:
+    """The inputs of an input JSON Schema (a handler's or the connection's) that hold secrets: a
+    host never shows, returns or logs their values."""
+    properties = schema.get("properties", {})
+    return {
+        name
+        for name, prop in properties.items()
+        if isinstance(prop, Mapping)
+        and (prop.get("x-secret") or prop.get("writeOnly") or prop.get("format") == "password")
+    }
 
 
 class WouldSend(ComponentError):

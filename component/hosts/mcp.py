@@ -26,36 +26,43 @@ they are owned. What it adds is what an agent needs:
   required input), or for an action whose method is an input, the path it would delete.
 * **Errors** are tool errors (`isError`) carrying `error_body()`: the `InputError` fields and
   reasons, or the API's status, type and message; never a traceback, never a secret.
-* **Progress**: every call reports a start and an end through the protocol's progress
-  notifications when the client gave a progress token (a no-op otherwise), so a long picklist or
-  a `fetchAll` shows it is working.
+* **Progress**: when the client gave a progress token, a call reports through the protocol's
+  progress notifications: a start, then what the framework's reporter hears while it runs (each
+  page of a page walk with its page and item counts, each wait with its reason: a rate limit, a
+  retry), then an end. `progress` counts the notifications (it must only grow, and a page walk's
+  length is not known in advance), and only the end carries a `total`. With no token the SDK
+  sends nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+import anyio
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 
-from component.framework.debug import secrets
-from component.framework.errors import ComponentError, InputError
-from component.framework.hosting import HostedComponent, WouldSend, error_body
+from component.framework import progress as reporting
+from component.framework.debug import SENSITIVE_KEY, secrets
+from component.framework.errors import InputError
+from component.framework.fixtures import read_example
+from component.framework.hosting import HostedComponent, WouldSend, error_body, secret_inputs, with_defaults
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MASK = "[masked]"
-# Body keys whose values a preview never shows, whatever the handler's schema says: settings
-# objects hold database passwords and destination API keys that are not declared as secret inputs.
-_SECRET_KEY = re.compile(r"pass(word)?|secret|token|credential|private.?key|api.?key|auth", re.IGNORECASE)
 
 Kind = Literal["action", "dataSource"]
-Progress = Callable[[float, str], Awaitable[None]]
+#: Sends one progress notification: the count so far, the total (None while unknown), a message.
+Progress = Callable[[float, float | None, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -135,23 +142,17 @@ PICKLIST_OUTPUT = {
 
 
 def mask_secrets(value: Any) -> Any:
-    """`value` with the values of secret-looking keys masked, at any depth."""
+    """`value` with the values of secret-looking keys masked, at any depth. Settings objects hold
+    database passwords and destination API keys that no schema declares secret; the keys are the
+    ones the runtime treats as secret inside such objects (`SENSITIVE_KEY`)."""
     if isinstance(value, dict):
         return {
-            k: MASK if _SECRET_KEY.search(str(k)) and v not in (None, "") else mask_secrets(v) for k, v in value.items()
+            k: MASK if SENSITIVE_KEY.search(str(k)) and v not in (None, "") else mask_secrets(v)
+            for k, v in value.items()
         }
     if isinstance(value, list):
         return [mask_secrets(item) for item in value]
     return value
-
-
-def _secret_fields(schema: Mapping[str, Any]) -> list[str]:
-    properties = schema.get("properties", {})
-    return [
-        name
-        for name, prop in properties.items()
-        if isinstance(prop, Mapping) and (prop.get("x-secret") or prop.get("writeOnly"))
-    ]
 
 
 def _same(confirm: Any, value: Any) -> bool:
@@ -183,8 +184,8 @@ class McpHost:
     note: str | None = None
     #: Inputs every call gets unless it names them, where the handler takes them (a region).
     default_inputs: Mapping[str, Any] = field(default_factory=dict)
-    #: Example payload by handler key, for `outputSchema`.
-    example_payloads: Mapping[str, Any] = field(default_factory=dict)
+    #: Where the manifest's `examplePayload` paths lead, for `outputSchema` (None: no output schemas).
+    examples_dir: Path | None = None
     specs: dict[str, ToolSpec] = field(init=False)
     _secret_values: list[str] = field(init=False, repr=False)
 
@@ -195,7 +196,7 @@ class McpHost:
         self.info: dict[str, Any] = dict(manifest.get("component", {}))
         connection_schema = manifest.get("connection", {}).get("inputs", {})
         self._secret_values = [
-            str(self.connection[name]) for name in _secret_fields(connection_schema) if self.connection.get(name)
+            str(self.connection[name]) for name in sorted(secret_inputs(connection_schema)) if self.connection.get(name)
         ]
         self.specs = {}
         sections: tuple[tuple[Kind, str], ...] = (("action", "actions"), ("dataSource", "dataSources"))
@@ -248,7 +249,8 @@ class McpHost:
             out: dict[str, Any] | None = PICKLIST_OUTPUT
             description = f"Picklist: {description} Answers [{{key, label}}]; the keys are ids other tools take."
         else:
-            out = output_schema(self.example_payloads.get(key))
+            example = read_example(self.examples_dir, described.get("examplePayload")) if self.examples_dir else None
+            out = output_schema(example)
         tool = types.Tool(
             name=key,
             title=label,
@@ -316,20 +318,8 @@ class McpHost:
         )
 
     def _error(self, error: BaseException) -> types.CallToolResult:
-        if isinstance(error, ComponentError):
-            return self._result(error_body(error), error=True)
-        # Not a component error: a bug here or in the SDK. Its text could quote anything.
-        return self._result(
-            {"error": "InternalError", "message": f"the call failed unexpectedly ({type(error).__name__})"}, error=True
-        )
-
-    def _inputs(self, spec: ToolSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
-        inputs = dict(arguments)
-        properties = spec.tool.input_schema.get("properties", {})
-        for key, value in self.default_inputs.items():
-            if key in properties and inputs.get(key) in (None, ""):
-                inputs[key] = value
-        return inputs
+        # A bug here or in the SDK is named by its type only (error_body): its text could quote anything.
+        return self._result(error_body(error), error=True)
 
     async def _invoke(self, spec: ToolSpec, inputs: Mapping[str, Any], **options: Any) -> dict[str, Any]:
         return await self.component.invoke(spec.key, inputs, connection=self.connection, **options)
@@ -354,16 +344,55 @@ class McpHost:
                 raise InputError.single(
                     spec.connection_input, "is not an input here: the server supplies the connection", handler=name
                 )
-            inputs = self._inputs(spec, arguments or {})
+            inputs = with_defaults(arguments or {}, self.default_inputs, spec.tool.input_schema)
             confirm = inputs.pop("confirm", None) if spec.takes_confirm else None
-            if progress:
-                await progress(0.0, f"{name}: started")
-            result = await self._run(spec, inputs, confirm)
-            if progress:
-                await progress(1.0, f"{name}: done")
+            if progress is None:
+                result = await self._run(spec, inputs, confirm)
+            else:
+                result = await self._run_reporting(spec, inputs, confirm, progress)
             return self._result(result)
         except Exception as exc:  # every failure is an answer: the session goes on
             return self._error(exc)
+
+    async def _run_reporting(
+        self, spec: ToolSpec, inputs: dict[str, Any], confirm: Any, progress: Progress
+    ) -> dict[str, Any]:
+        """`_run` with the framework's progress reports sent as notifications, in order.
+
+        The framework's reporter is called synchronously inside the component (it cannot await a
+        send), so each report goes into an unbounded stream that one task drains in order; the
+        end is sent only after every report before it, so `progress` only grows."""
+        sent = 0
+
+        async def send(message: str, total: float | None = None) -> None:
+            nonlocal sent
+            sent += 1
+            await progress(sent, total, self._scrub(message))
+
+        reports, queued = anyio.create_memory_object_stream[str](max_buffer_size=math.inf)
+
+        async def forward() -> None:
+            async with queued:
+                async for message in queued:
+                    # A client that stopped listening must not fail the call it asked about.
+                    with contextlib.suppress(Exception):
+                        await send(message)
+
+        failure: Exception | None = None
+        await send(f"{spec.key}: started")
+        async with anyio.create_task_group() as group:
+            group.start_soon(forward)
+            try:
+                with reporting.reporting(lambda event: reports.send_nowait(event.message)):
+                    result = await self._run(spec, inputs, confirm)
+            except Exception as exc:  # kept until the reports before it are sent, then raised as is
+                failure = exc
+            finally:
+                reports.close()
+        if failure is not None:
+            raise failure
+        await send(f"{spec.key}: done", total=sent + 1)
+        return result
 
     async def _run(self, spec: ToolSpec, inputs: dict[str, Any], confirm: Any) -> dict[str, Any]:
         if spec.reads_only:
@@ -406,9 +435,11 @@ class McpHost:
         async def call_tool(
             ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
         ) -> types.CallToolResult:
-            async def progress(done: float, message: str) -> None:
-                await ctx.session.report_progress(done, 1.0, message)
+            async def progress(done: float, total: float | None, message: str) -> None:
+                await ctx.session.report_progress(done, total, message)
 
+            # Always given: the SDK sends nothing when the client asked for no progress, and not
+            # every transport tells the handler whether it did.
             return await self.call(params.name, params.arguments, progress)
 
         return Server(

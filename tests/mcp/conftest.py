@@ -10,9 +10,9 @@ import pytest
 from mcp import Client
 
 from component import segment
-from component.cli import _example_payloads
 from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator, running_emulator
 from component.hosts.mcp import McpHost
+from component.paths import DATA_DIR
 from component.segment.methods import HTTP_METHODS
 
 Connect = Callable[..., AbstractAsyncContextManager[Client]]
@@ -36,7 +36,7 @@ def connect(emulator: Emulator) -> Connect:
             connection,
             methods=HTTP_METHODS,
             note="the emulator",
-            example_payloads=_example_payloads(),
+            examples_dir=DATA_DIR,
             **mode,
         )
         async with Client(host.server()) as client:

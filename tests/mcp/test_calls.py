@@ -176,19 +176,6 @@ async def test_an_api_error_is_a_tool_error_with_its_status_and_message(connect:
     assert body["message"]
 
 
-async def test_progress_is_reported_when_the_client_asks(connect: Connect, emulator: Emulator) -> None:
-    seen: list[tuple[float, float | None, str | None]] = []
-
-    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-        seen.append((progress, total, message))
-
-    async with connect() as client:
-        result = await client.call_tool("listSources", {"fetchAll": True}, progress_callback=on_progress)
-    assert not result.is_error
-    assert [p for p, _, _ in seen] == [0.0, 1.0]
-    assert all(total == 1.0 for _, total, _ in seen)
-
-
 async def test_an_answer_unlike_the_example_payload_still_passes_the_output_schema(
     connect: Connect, emulator: Emulator
 ) -> None:
@@ -198,3 +185,13 @@ async def test_an_answer_unlike_the_example_payload_still_passes_the_output_sche
         text = await client.call_tool("rawRequest", {"url": "/sources", "method": "GET", "responseType": "text"})
     assert not text.is_error
     assert isinstance(_body(text)["data"], str) and DEMO_SOURCE in _body(text)["data"]
+
+
+async def test_the_servers_default_inputs_apply_where_a_call_leaves_them_out(
+    connect: Connect, emulator: Emulator
+) -> None:
+    async with connect(default_inputs={"region": "mars"}) as client:
+        defaulted = await client.call_tool("getSource", {"sourceId": DEMO_SOURCE})
+        given = await client.call_tool("getSource", {"sourceId": DEMO_SOURCE, "region": "api"})
+    assert list(_field_errors(defaulted)) == ["region"]
+    assert not given.is_error

@@ -127,3 +127,26 @@ async def test_a_canary_token_appears_in_no_message_nor_on_stderr(serve: Open, t
         assert any(r.headers.get("Authorization") == f"Bearer {CANARY}" for r in emulator.requests)
     seen.append((tmp_path / "stderr.txt").read_text())
     assert not [text for text in seen if CANARY in text]
+
+
+async def test_a_long_picklist_reports_its_pages_as_progress_notifications_over_stdio(serve: Open) -> None:
+    seen: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total, message))
+
+    async with running_emulator(seed=2500, rate_limits=False, api_keys=(CANARY,)) as emulator:
+        env = {"SEGMENT_API_KEY": CANARY, "SEGMENT_SUBDOMAIN": DEMO_SUBDOMAIN, "SEGMENT_API_BASE_URL": emulator.url}
+        async with serve("--read-only", env=env) as client:
+            result = await client.call_tool("sources", {}, progress_callback=on_progress)
+        total = len(emulator.state.sources)
+    assert not result.is_error and len(_body(result)["result"]) == total
+    messages = [message for _, _, message in seen]
+    assert messages == [
+        "sources: started",
+        "GET /sources: 1 page, 1000 items so far",
+        "GET /sources: 2 pages, 2000 items so far",
+        f"GET /sources: 3 pages, {total} items so far",
+        "sources: done",
+    ]
+    assert [progress for progress, _, _ in seen] == [1, 2, 3, 4, 5] and seen[-1][1] == 5

@@ -174,6 +174,36 @@ async def test_a_long_call_shows_progress_and_can_be_cancelled(page: Page, serve
     await expect(page.locator("#run")).to_be_enabled()
 
 
+async def test_fetch_all_shows_its_pages_and_a_rate_limit_wait_while_it_runs(page: Page, served: Served) -> None:
+    served.emulator.seed = 2500  # with the demo's own sources: three pages of 1000
+    served.emulator.reset()
+    total = len(served.emulator.state.sources)
+    served.emulator.faults.inject("GET", "/sources", times=2)  # two pages go through ...
+    served.emulator.faults.inject("GET", "/sources", status=429, headers={"Retry-After": "3"})  # ... the third waits
+    await open_handler(page, "actions", "listSources")
+    await page.check("#f-fetchAll")
+    await page.click("#run")
+    # While the client sits out the 429, the page shows how far it got and why it waits.
+    await expect(page.locator("#progress")).to_contain_text("page 2, 2,000 items")
+    await expect(page.locator("#progress")).to_contain_text("rate limited (429)")
+    await expect(page.locator("#progress")).to_contain_text(re.compile(r"waiting 3\.\d s"))
+    await expect(page.locator("#cancel")).to_be_visible()
+    await expect(page.locator("#output-meta")).to_contain_text("Succeeded")
+    shown = json.loads(await page.locator("#result").text_content() or "null")
+    assert len(shown["data"]["data"]["sources"]) == total
+
+
+async def test_a_long_picklist_dropdown_shows_its_pages_while_it_loads(page: Page, served: Served) -> None:
+    served.emulator.seed = 2500
+    served.emulator.reset()
+    served.emulator.faults.inject("GET", "/sources", times=1)  # the first page goes through ...
+    served.emulator.faults.inject("GET", "/sources", delay=3.0)  # ... the second is slow
+    await open_handler(page, "actions", "getSource")
+    status = page.locator("#f-sourceId ~ .picklist-status")
+    await expect(status).to_contain_text("Loading… page 1, 1,000 items")
+    await expect(status).to_contain_text(f"{len(served.emulator.state.sources)} choices")
+
+
 async def test_the_keyboard_alone_finds_and_opens_a_handler(page: Page) -> None:
     await page.keyboard.press("/")
     await expect(page.locator("#handler-search")).to_be_focused()

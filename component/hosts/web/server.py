@@ -10,6 +10,11 @@
 
 With `?trace=1` an invocation runs in debug and answers `{"output", "calls", "elapsedMs"}`: the
 component's debug records of that call alone (its logger redacts secrets) and the time it took.
+With `?progress=1` the answer is streamed as NDJSON (`application/x-ndjson`), so that a long call
+shows how far it is: one line `{"progress": {kind, message, seconds, pages, items}}` for each
+report of the framework's progress reporter (a page of a page walk, a wait with its reason), then
+one last line `{"status": N, "body": ...}` holding what the plain answer would have been (its HTTP
+status is 200, since it is sent before the call ends). Closing the connection cancels the call.
 
 A local server that holds a token is a target for every web page open in the same browser, so:
 every request must name an allowed `Host` (a rebound DNS name cannot read the page); every API
@@ -40,8 +45,10 @@ from typing import Any
 
 from aiohttp import web
 
-from component.framework.errors import ComponentError
-from component.framework.hosting import HostedComponent, error_body, error_status
+from component.framework import progress
+from component.framework.errors import FieldError, InputError
+from component.framework.fixtures import read_example
+from component.framework.hosting import HostedComponent, error_body, error_status, secret_inputs, with_defaults
 
 TOKEN_HEADER = "X-Page-Token"
 #: The largest request body accepted: an input may be a string of up to 1 MiB, plus its JSON.
@@ -205,9 +212,10 @@ class WebHost:
             except web.HTTPException as exc:
                 response = web.json_response({"error": exc.reason, "message": exc.text or exc.reason},
                                              status=exc.status)
-        response.headers.update(SECURITY_HEADERS)
-        if request.path.startswith("/api/") or request.path == "/":
-            response.headers["Cache-Control"] = "no-store"
+        if not response.prepared:  # a streamed answer sent its headers already (the same ones)
+            response.headers.update(SECURITY_HEADERS)
+            if request.path.startswith("/api/") or request.path == "/":
+                response.headers["Cache-Control"] = "no-store"
         return response
 
     # ----------------------------------------------------------------------------- page
@@ -246,27 +254,15 @@ class WebHost:
         )
 
     def _example_payload(self, handler: Mapping[str, Any]) -> Any:
-        relative = handler.get("examplePayload")
-        if self.examples_dir is None or not isinstance(relative, str):
+        if self.examples_dir is None:
             return None
-        base = self.examples_dir.resolve()
-        file = (base / relative).resolve()
-        if not file.is_relative_to(base) or not file.is_file():
-            return None
-        try:
-            return json.loads(file.read_text())
-        except (OSError, ValueError):
-            return None
+        return read_example(self.examples_dir, handler.get("examplePayload"))
 
     # ------------------------------------------------------------------------ invocation
-    async def _invoke(self, request: web.Request) -> web.Response:
+    async def _invoke(self, request: web.Request) -> web.StreamResponse:
         kind, key = request.match_info["kind"], request.match_info["key"]
         handler = self._handler(kind, key)
-        inputs = await _json_object(request)
-        declared = handler.get("inputs", {}).get("properties", {})
-        for name, value in self.default_inputs.items():
-            if name in declared and inputs.get(name) in (None, ""):
-                inputs[name] = value
+        inputs = with_defaults(await _json_object(request), self.default_inputs, handler.get("inputs", {}))
         connection = self._connection
 
         async def call(debug: bool) -> Any:
@@ -274,12 +270,20 @@ class WebHost:
 
         return await self._run(request, call)
 
-    async def _run(self, request: web.Request, call: Callable[[bool], Awaitable[Any]]) -> web.Response:
+    async def _run(self, request: web.Request, call: Callable[[bool], Awaitable[Any]]) -> web.StreamResponse:
         """Run `call`, answering its result or its typed error; with `?trace=1` wrap either with
-        the debug records of this call and its duration."""
+        the debug records of this call and its duration; with `?progress=1` stream its progress
+        before the answer."""
         trace = request.query.get("trace") in ("1", "true")
+        if request.query.get("progress") in ("1", "true"):
+            return await self._run_streaming(request, call, trace)
+        status, body = await self._outcome(call, trace)
+        return web.json_response(body, status=status)
+
+    async def _outcome(self, call: Callable[[bool], Awaitable[Any]], trace: bool) -> tuple[int, Any]:
+        """The status and body that answer `call`: its output, or its error as `error_body`."""
         if self._connection is None:
-            return _error_response({"error": "NoConnection", "message": "no connection is set: enter one first"}, 409)
+            return 409, {"error": "NoConnection", "message": "no connection is set: enter one first"}
         records: list[str] = []
         token = _call_log.set(records if trace else None)
         started = time.perf_counter()
@@ -287,19 +291,48 @@ class WebHost:
             output = await call(trace)
         except asyncio.CancelledError:
             raise  # the page went away (a cancelled call): nothing to answer
-        except Exception as exc:
+        except Exception as exc:  # a bug's text is never quoted: error_body names its type only
             body, status = error_body(exc), error_status(exc)
-            if not isinstance(exc, ComponentError):
-                # Not the component's own error: its text could hold anything, say only its type.
-                body = {"error": "InternalError", "message": f"unexpected {type(exc).__name__} in the host"}
             if trace:
                 body |= {"calls": records, "elapsedMs": _ms_since(started)}
-            return _error_response(body, status)
+            return status, body
         finally:
             _call_log.reset(token)
         if trace:
-            return web.json_response({"output": output, "calls": records, "elapsedMs": _ms_since(started)})
-        return web.json_response(output)
+            return 200, {"output": output, "calls": records, "elapsedMs": _ms_since(started)}
+        return 200, output
+
+    async def _run_streaming(
+        self, request: web.Request, call: Callable[[bool], Awaitable[Any]], trace: bool
+    ) -> web.StreamResponse:
+        """The answer as NDJSON: the progress reports as they come, then the outcome.
+
+        The framework's reporter is called synchronously inside the component, so it only queues
+        the report; this handler writes them in order. The call runs as a task of its own, started
+        with the reporter set (a task copies the context), so concurrent calls never mix reports."""
+        events: asyncio.Queue[progress.Progress | None] = asyncio.Queue()
+        with progress.reporting(events.put_nowait):
+            task = asyncio.ensure_future(self._outcome(call, trace))
+        task.add_done_callback(lambda _: events.put_nowait(None))
+        # Headers go out with the first line, before the guard could add its own.
+        response = web.StreamResponse(
+            headers={**SECURITY_HEADERS, "Cache-Control": "no-store", "Content-Type": "application/x-ndjson"}
+        )
+        try:
+            await response.prepare(request)
+            while (event := await events.get()) is not None:
+                report = {"kind": event.kind, "message": event.message, "seconds": event.seconds,
+                          "pages": event.pages, "items": event.items}
+                await response.write(_ndjson({"progress": report}))
+            status, body = task.result()
+            await response.write(_ndjson({"status": status, "body": body}))
+            await response.write_eof()
+        finally:
+            if not task.done():  # the page went away: stop the call it no longer waits for
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        return response
 
     # ------------------------------------------------------------------------ connection
     def _connection_view(self) -> dict[str, Any]:
@@ -360,7 +393,7 @@ class WebHost:
         self._source = "emulator" if self._emulator_url else ("environment" if self._connection else None)
         return web.json_response(self._connection_view())
 
-    async def _test_connection(self, request: web.Request) -> web.Response:
+    async def _test_connection(self, request: web.Request) -> web.StreamResponse:
         options = {name: value for name, value in self.default_inputs.items()}
         connection = self._connection
 
@@ -371,12 +404,7 @@ class WebHost:
 
 
 def _secret_fields(manifest: Mapping[str, Any]) -> set[str]:
-    properties = manifest.get("connection", {}).get("inputs", {}).get("properties", {})
-    return {
-        name
-        for name, schema in properties.items()
-        if schema.get("x-secret") or schema.get("writeOnly") or schema.get("format") == "password"
-    }
+    return secret_inputs(manifest.get("connection", {}).get("inputs", {}))
 
 
 def _read_static(name: str) -> bytes:
@@ -387,14 +415,19 @@ def _ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+def _ndjson(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, default=str).encode() + b"\n"
+
+
 def _error_response(body: Mapping[str, Any], status: int) -> web.Response:
     return web.json_response(dict(body), status=status)
 
 
 def _input_error(fields: Iterable[tuple[str, str]]) -> web.Response:
-    listed = [{"field": field, "reason": reason} for field, reason in fields]
-    message = "; ".join(f"{item['field']}: {item['reason']}" for item in listed)
-    return _error_response({"error": "InputError", "message": message, "fields": listed}, 422)
+    """Bad input the host finds itself (the body, a connection field), answered as the
+    component's own `InputError` would be."""
+    error = InputError([FieldError(field, reason) for field, reason in fields])
+    return _error_response(error_body(error), error_status(error))
 
 
 async def _json_object(request: web.Request) -> dict[str, Any]:

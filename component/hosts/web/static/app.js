@@ -22,6 +22,49 @@
     return { ok: response.ok, status: response.status, data: data };
   }
 
+  // A call whose progress the page shows: `?progress=1` makes the server stream NDJSON, one line
+  // per progress report ({progress: {kind, message, pages, items, seconds}}) and a last line with
+  // the answer ({status, body}). `onProgress` gets each report. An answer that is not a stream (a
+  // refusal, an unknown handler) is read as plain JSON. Aborting `signal` closes the connection,
+  // which cancels the call on the server.
+  async function apiWithProgress(path, body, signal, onProgress) {
+    const url = path + (path.includes("?") ? "&" : "?") + "progress=1";
+    const init = { method: "POST", headers: { "X-Page-Token": PAGE_TOKEN, "Content-Type": "application/json" },
+      body: JSON.stringify(body), signal: signal };
+    const response = await fetch(url, init);
+    if (!(response.headers.get("Content-Type") || "").startsWith("application/x-ndjson") || !response.body) {
+      let data = null;
+      try { data = await response.json(); } catch (e) { data = { error: "BadAnswer", message: "the server's answer is not JSON" }; }
+      return { ok: response.ok, status: response.status, data: data };
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffered = "";
+    let last = null;
+    for (;;) {
+      const chunk = await reader.read();
+      buffered += decoder.decode(chunk.value || new Uint8Array(), { stream: !chunk.done });
+      const lines = buffered.split("\n");
+      buffered = chunk.done ? "" : lines.pop();
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        const item = JSON.parse(line);
+        if (item.progress) { if (onProgress) onProgress(item.progress); } else last = item;
+      }
+      if (chunk.done) break;
+    }
+    if (last === null) return { ok: false, status: 0, data: { error: "NetworkError", message: "the answer ended early" } };
+    return { ok: last.status >= 200 && last.status < 300, status: last.status, data: last.body };
+  }
+
+  // A progress report in a few words: "page 3, 2,500 items", or the wait with its reason.
+  function describeProgress(report) {
+    if (report.kind === "page") {
+      return "page " + report.pages + ", " + Number(report.items).toLocaleString("en-US") + " item" + (report.items === 1 ? "" : "s");
+    }
+    return report.message;
+  }
+
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) {
@@ -327,7 +370,14 @@
       if (search && searchable) inputs.search = search;
       field.status.textContent = "Loading…";
       field.node.setAttribute("aria-busy", "true");
-      const answer = await api("POST", "/api/dataSources/" + encodeURIComponent(source.key), inputs);
+      let answer;
+      try {
+        answer = await apiWithProgress("/api/dataSources/" + encodeURIComponent(source.key), inputs, undefined, (report) => {
+          if (mine === sequence) field.status.textContent = "Loading… " + describeProgress(report);
+        });
+      } catch (e) {
+        answer = { ok: false, status: 0, data: { error: "NetworkError", message: "the server did not answer" } };
+      }
       if (mine !== sequence) return;
       field.node.removeAttribute("aria-busy");
       field.failed = !answer.ok;
@@ -453,11 +503,20 @@
     const started = performance.now();
     $("run").disabled = true;
     $("cancel").hidden = false;
-    $("progress").textContent = "Running… 0.0 s";
-    const ticker = setInterval(() => { $("progress").textContent = "Running… " + elapsed(started); }, 100);
+    // The last page report stays until the next one; a wait shows beside it until a page follows.
+    const shown = { page: "", wait: "" };
+    const render = () => {
+      $("progress").textContent = ["Running… " + elapsed(started), shown.page, shown.wait].filter(Boolean).join(" · ");
+    };
+    render();
+    const ticker = setInterval(render, 100);
+    const onProgress = (report) => {
+      if (report.kind === "page") { shown.page = describeProgress(report); shown.wait = ""; } else shown.wait = describeProgress(report);
+      render();
+    };
     let answer = null;
     try {
-      answer = await api("POST", "/api/" + current.kind + "/" + encodeURIComponent(current.handler.key) + "?trace=1", collected.inputs, controller.signal);
+      answer = await apiWithProgress("/api/" + current.kind + "/" + encodeURIComponent(current.handler.key) + "?trace=1", collected.inputs, controller.signal, onProgress);
     } catch (e) {
       answer = e.name === "AbortError" ? null : { ok: false, status: 0, data: { error: "NetworkError", message: "the server did not answer" } };
     } finally {
