@@ -560,7 +560,12 @@ def spread(values: list[float]) -> str:
     return f"{min(values):,.1f} to {max(values):,.1f}" if values else ""
 
 
-def render(figures: list[Figure], settings: Settings, mode: str) -> str:
+def _load(values: tuple[float, float, float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in values)
+
+
+def render(figures: list[Figure], settings: Settings, mode: str,
+           load: tuple[tuple[float, float, float], tuple[float, float, float]]) -> str:
     lines = [
         "# Benchmark report",
         "",
@@ -575,7 +580,8 @@ def render(figures: list[Figure], settings: Settings, mode: str) -> str:
         f"{settings.seed:,} sources, concurrency {settings.concurrency}, {settings.process_runs} process runs.",
         "",
         "The machine is shared (other work runs on its 2 cores while this runs): expect noise, and read",
-        "the paired ratios and their IQR rather than single timings.",
+        "the paired ratios and their IQR rather than single timings. Load average (1, 5, 15 minutes) at the",
+        f"start of the run: {_load(load[0])}; at its end: {_load(load[1])}.",
         "",
         "| measurement | unit | component (median) | spread | baseline (median) | baseline spread | ratio "
         "| ratio IQR | target | |",
@@ -621,14 +627,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = SMOKE if args.smoke else FULL
     out = args.out or (Path(tempfile.mkdtemp(prefix="bench-")) if args.smoke else BENCH_DIR)
+    load_at_start = os.getloadavg()
     with emulator_process(settings.seed) as url:
         figures = asyncio.run(measure_in_process(url, settings))
         figures += startup(url, settings)
+    load = (load_at_start, os.getloadavg())
     mode = "smoke" if args.smoke else "full"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "REPORT.md").write_text(render(figures, settings, mode))
+    (out / "REPORT.md").write_text(render(figures, settings, mode, load))
     payload = {"mode": mode, "settings": asdict(settings), "machine": machine(), "versions": versions(),
-               "figures": [f.as_dict() for f in figures]}
+               "load_average": {"start": load[0], "end": load[1]}, "figures": [f.as_dict() for f in figures]}
     (out / "report.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     for figure in figures:
         ratio = f" ratio {figure.ratio:.3f}" if figure.ratio is not None else ""
