@@ -22,6 +22,8 @@ import json
 import os
 import platform
 import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,7 +59,7 @@ class Settings:
     emulator_seconds: float
 
 
-FULL = Settings(seed=100_000, calls=2_000, repeats=7, concurrency=50, process_runs=7, emulator_seconds=5.0)
+FULL = Settings(seed=100_000, calls=2_000, repeats=7, concurrency=50, process_runs=15, emulator_seconds=5.0)
 SMOKE = Settings(seed=300, calls=50, repeats=2, concurrency=10, process_runs=1, emulator_seconds=0.5)
 #: The small workspace of the picklist's linearity check (per-item cost at this size and at `seed`).
 SMALL_SEED = 1_000
@@ -394,35 +396,96 @@ async def main():
 asyncio.run(main())
 """
 
+#: The raw script plus what any pydantic-declared component pays at start: pydantic's import and
+#: the build of an input model and a connection model (with a secret) on first use. The component's
+#: ratio to this script is what its own code adds to start-up.
+PYDANTIC_SCRIPT = """
+import asyncio, json, sys, aiohttp
+from pydantic import BaseModel, ConfigDict, SecretStr
+class Connection(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    apiKey: SecretStr
+    subdomain: str
+    baseUrl: str | None = None
+class Inputs(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sourceId: str
+async def main():
+    conn = Connection.model_validate({"apiKey": sys.argv[2], "subdomain": "demo", "baseUrl": sys.argv[1]})
+    inputs = Inputs.model_validate({"sourceId": sys.argv[1].rsplit("/", 1)[1]})
+    async with aiohttp.ClientSession() as session:
+        async with session.get(sys.argv[1], headers={"Authorization": "Bearer " + conn.apiKey.get_secret_value(),
+                               "Accept": "application/vnd.segment.v1+json"}) as response:
+            print(json.dumps({"data": await response.json(content_type=None), "id": inputs.sourceId}))
+asyncio.run(main())
+"""
 
-def wall(command: list[str], env: dict[str, str] | None = None) -> float:
+
+def wall(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, from the OS's accounting of the child) of one process, in ms."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
-    return (time.perf_counter() - started) * 1000
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed * 1000, cpu * 1000
+
+
+def process_env(cache: str, **extra: str) -> dict[str, str]:
+    """The environment of every timed process: bytecode kept in `cache`. An installed package comes
+    with its modules compiled (pip compiles them); run from a source tree with
+    PYTHONDONTWRITEBYTECODE set (as on this machine), the component's own modules would be compiled
+    from source on every start while aiohttp's and pydantic's are not: every side gets the same cache,
+    filled by the warm-up runs."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": cache, **extra}
 
 
 def startup(url: str, s: Settings) -> list[Figure]:
-    env = {**os.environ, "SEGMENT_API_KEY": DEMO_API_KEY, "SEGMENT_SUBDOMAIN": DEMO_SUBDOMAIN,
-           "SEGMENT_API_BASE_URL": url}
+    cache = tempfile.mkdtemp(prefix="bench-pycache-")
+    env = process_env(cache, SEGMENT_API_KEY=DEMO_API_KEY, SEGMENT_SUBDOMAIN=DEMO_SUBDOMAIN, SEGMENT_API_BASE_URL=url)
+    plain = process_env(cache)
     cli = [sys.executable, "-m", "component"]
     run = [*cli, "run", "getSource", "--set", f"sourceId={DEMO_IDS['source']}"]
-    raw = [sys.executable, "-c", RAW_SCRIPT, f"{url}/sources/{DEMO_IDS['source']}", DEMO_API_KEY]
-    wall(run, env)
-    wall(raw)
-    run_times, raw_times, list_times = [], [], []
-    for _ in range(s.process_runs):
-        raw_times.append(wall(raw))
-        run_times.append(wall(run, env))
-        list_times.append(wall([*cli, "list"]))
+    source_url = f"{url}/sources/{DEMO_IDS['source']}"
+    raw = [sys.executable, "-c", RAW_SCRIPT, source_url, DEMO_API_KEY]
+    floor = [sys.executable, "-c", PYDANTIC_SCRIPT, source_url, DEMO_API_KEY]
+    for _ in range(2):  # warm-up: the bytecode cache, the OS's file cache
+        wall(run, env), wall(raw, plain), wall(floor, plain), wall([*cli, "list"], plain)
+    run_times: list[float] = []
+    raw_times: list[float] = []
+    floor_times: list[float] = []
+    list_times: list[float] = []
+    run_cpu: list[float] = []
+    raw_cpu: list[float] = []
+    for index in range(s.process_runs):
+        # Paired rounds, the order turning each time, so a noisy moment hits every side alike.
+        sides = [(run, env, run_times, run_cpu), (raw, plain, raw_times, raw_cpu),
+                 (floor, plain, floor_times, [])]
+        for command, environment, times, cpus in sides[index % 3:] + sides[:index % 3]:
+            elapsed, cpu = wall(command, environment)
+            times.append(elapsed)
+            cpus.append(cpu)
+        list_times.append(wall([*cli, "list"], plain)[0])
     imports = []
     for _ in range(s.process_runs):
         result = subprocess.run([sys.executable, "-X", "importtime", "-c", "import component"],
-                                capture_output=True, text=True, check=True)
+                                capture_output=True, text=True, check=True, env=plain)
         cumulative = [int(line.split("|")[1]) for line in result.stderr.splitlines() if line.endswith("component")]
         imports.append(cumulative[-1] / 1000 if cumulative else float("nan"))
+    shutil.rmtree(cache, ignore_errors=True)
     return [
         Figure("start-up: `segment-component run getSource` process", "ms", run_times, raw_times, "ratio ≤ 1.20",
-               "baseline: a minimal Python script doing the same request with aiohttp"),
+               "baseline: a minimal Python script doing the same request with aiohttp; paired rounds; "
+               "bytecode compiled for both, as an installed package has it", paired=True),
+        Figure("start-up: `run getSource` process, CPU (user + system)", "ms", run_cpu, raw_cpu,
+               note="the OS's accounting of each child process, against the same raw script", paired=True),
+        Figure("start-up: a minimal aiohttp + pydantic script, against raw aiohttp", "ms", floor_times, raw_times,
+               note="the raw script plus pydantic's import and one input model and one connection model "
+               "(with a secret) built and used: what declaring inputs with pydantic costs any component", paired=True),
+        Figure("start-up: `run getSource` process, against the aiohttp + pydantic script", "ms", run_times,
+               floor_times, note="what the component's own code adds at start-up", paired=True),
         Figure("start-up: `segment-component list` process", "ms", list_times, target="< 150 ms"),
         Figure("start-up: `import component` (importtime, cumulative)", "ms", imports),
     ]
@@ -497,7 +560,12 @@ def spread(values: list[float]) -> str:
     return f"{min(values):,.1f} to {max(values):,.1f}" if values else ""
 
 
-def render(figures: list[Figure], settings: Settings, mode: str) -> str:
+def _load(values: tuple[float, float, float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in values)
+
+
+def render(figures: list[Figure], settings: Settings, mode: str,
+           load: tuple[tuple[float, float, float], tuple[float, float, float]]) -> str:
     lines = [
         "# Benchmark report",
         "",
@@ -512,7 +580,8 @@ def render(figures: list[Figure], settings: Settings, mode: str) -> str:
         f"{settings.seed:,} sources, concurrency {settings.concurrency}, {settings.process_runs} process runs.",
         "",
         "The machine is shared (other work runs on its 2 cores while this runs): expect noise, and read",
-        "the paired ratios and their IQR rather than single timings.",
+        "the paired ratios and their IQR rather than single timings. Load average (1, 5, 15 minutes) at the",
+        f"start of the run: {_load(load[0])}; at its end: {_load(load[1])}.",
         "",
         "| measurement | unit | component (median) | spread | baseline (median) | baseline spread | ratio "
         "| ratio IQR | target | |",
@@ -558,14 +627,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = SMOKE if args.smoke else FULL
     out = args.out or (Path(tempfile.mkdtemp(prefix="bench-")) if args.smoke else BENCH_DIR)
+    load_at_start = os.getloadavg()
     with emulator_process(settings.seed) as url:
         figures = asyncio.run(measure_in_process(url, settings))
         figures += startup(url, settings)
+    load = (load_at_start, os.getloadavg())
     mode = "smoke" if args.smoke else "full"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "REPORT.md").write_text(render(figures, settings, mode))
+    (out / "REPORT.md").write_text(render(figures, settings, mode, load))
     payload = {"mode": mode, "settings": asdict(settings), "machine": machine(), "versions": versions(),
-               "figures": [f.as_dict() for f in figures]}
+               "load_average": {"start": load[0], "end": load[1]}, "figures": [f.as_dict() for f in figures]}
     (out / "report.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     for figure in figures:
         ratio = f" ratio {figure.ratio:.3f}" if figure.ratio is not None else ""

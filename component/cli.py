@@ -23,12 +23,12 @@ closes the pipe early (`| head -1`) ends the program quietly with 141, as SIGPIP
 When stderr is a terminal, waits (rate limits, retries) and long page walks show progress there.
 
 `list` and `--help` read the generated handler index and import neither pydantic nor aiohttp, so
-they answer at once.
+they answer at once. A plain `run KEY [--input ...] [--set ...] [flags]` is read without building
+argparse's parser for every subcommand (see `_run_arguments`); anything else goes through argparse.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -36,11 +36,14 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from component.paths import DATA_DIR, INDEX_PATH, MANIFEST_PATH
 
 if TYPE_CHECKING:
+    import argparse
+
     from component.segment.environment import HostConnection
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
@@ -111,19 +114,6 @@ def _version() -> str:
         from component import __version__
 
         return __version__
-
-
-class _VersionAction(argparse.Action):
-    """--version, reading the installed distribution's metadata only when asked (it costs an import)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
-                 default: Any = argparse.SUPPRESS, help: str | None = None) -> None:
-        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: Any, option_string: str | None = None) -> None:
-        sys.stdout.write(f"{DISTRIBUTION} {_version()}\n")
-        parser.exit()
 
 
 @contextmanager
@@ -506,7 +496,26 @@ def _add_workspace_commands(commands: Any) -> None:
         parser.set_defaults(func=cmd_workspace)
 
 
+def _version_action() -> type[argparse.Action]:
+    """--version, reading the installed distribution's metadata only when asked (it costs an import)."""
+    import argparse
+
+    class VersionAction(argparse.Action):
+        def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                     default: Any = argparse.SUPPRESS, help: str | None = None) -> None:
+            super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                     values: Any, option_string: str | None = None) -> None:
+            sys.stdout.write(f"{DISTRIBUTION} {_version()}\n")
+            parser.exit()
+
+    return VersionAction
+
+
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="segment-component",
         description="Run the Segment component's actions and picklists from a terminal.",
@@ -514,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
         "SEGMENT_API_BASE_URL. Without an API key, run uses the server at SEGMENT_API_BASE_URL with the "
         "emulator's demo credentials, or else the built-in emulator (its state kept between commands).",
     )
-    parser.add_argument("--version", action=_VersionAction, help="print the installed version and exit")
+    parser.add_argument("--version", action=_version_action(), help="print the installed version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("list", help="every handler, one a line").set_defaults(func=cmd_list)
@@ -575,10 +584,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: `run`'s options that take no value, and those that take one (`--set` repeatable), as argparse
+#: declares them in `build_parser`.
+_RUN_FLAGS = {"--debug": "debug", "--emulator": "emulator", "--reset-emulator": "reset_emulator"}
+_RUN_VALUES = ("--input", "--set")
+
+
+def _run_arguments(argv: Sequence[str]) -> SimpleNamespace | None:
+    """`run`'s arguments read by hand, or None when argparse must read them.
+
+    Building argparse's parser for every subcommand costs more than the rest of the command line
+    work of a `run`, which is the command a host starts once per call. Only the plain form is read
+    here: `run KEY` then the options spelled out in full (`--set k=v`, `--set=k=v`, the flags).
+    Anything else (an abbreviation, --help, a value that looks like an option, a missing value,
+    an extra word) goes to argparse, which reads it, or refuses it, exactly as before."""
+    if len(argv) < 2 or argv[0] != "run" or argv[1].startswith("-"):
+        return None
+    args = SimpleNamespace(command="run", key=argv[1], input=None, set=None, debug=False, emulator=False,
+                           reset_emulator=False, func=cmd_run)
+    rest = iter(argv[2:])
+    for word in rest:
+        name, equals, value = word.partition("=")
+        if word in _RUN_FLAGS:
+            setattr(args, _RUN_FLAGS[word], True)
+            continue
+        if name not in _RUN_VALUES:
+            return None
+        if not equals:
+            following = next(rest, None)
+            if following is None or following.startswith("-"):  # argparse says what is missing
+                return None
+            value = following
+        if name == "--set":
+            args.set = [*(args.set or ()), value]
+        else:
+            args.input = value
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
-            args = build_parser().parse_args(argv)
+            words = sys.argv[1:] if argv is None else list(argv)
+            args: Any = _run_arguments(words) or build_parser().parse_args(words)
         except SystemExit:
             sys.stdout.flush()  # --help or --version into a closed pipe fails here, not at exit
             raise
