@@ -43,20 +43,28 @@ class _SecretRegistry:
 
     def add(self, *secrets: str) -> None:
         with self._lock:
+            changed = False
             for secret in secrets:
                 if secret:
-                    self._counts[secret] = self._counts.get(secret, 0) + 1
-            self._publish()
+                    count = self._counts.get(secret, 0)
+                    self._counts[secret] = count + 1
+                    changed = changed or count == 0
+            # Concurrent calls on one connection hold the same token: only a new secret (or one
+            # gone, below) changes what is redacted, so only then is the snapshot rebuilt.
+            if changed:
+                self._publish()
 
     def discard(self, *secrets: str) -> None:
         with self._lock:
+            changed = False
             for secret in secrets:
                 count = self._counts.get(secret, 0) - 1
                 if count > 0:
                     self._counts[secret] = count
-                else:
-                    self._counts.pop(secret, None)
-            self._publish()
+                elif self._counts.pop(secret, None) is not None:
+                    changed = True
+            if changed:
+                self._publish()
 
     def redact(self, text: str) -> str:
         for secret in self._snapshot:

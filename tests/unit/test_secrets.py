@@ -77,3 +77,16 @@ def test_reprs_hide_the_token() -> None:
     assert CANARY not in repr(model) and CANARY not in str(model)
     client = client_module.SegmentClient(base_url=US, api_key=CANARY, trace=None)  # type: ignore[arg-type]
     assert CANARY not in repr(client)
+
+
+def test_a_secret_held_by_two_calls_stays_redacted_until_both_let_it_go() -> None:
+    from component.framework.debug import REDACTED, _SecretRegistry
+
+    registry = _SecretRegistry()
+    registry.add("tok-A", "pw-1")
+    registry.add("tok-A")  # a second call on the same connection
+    assert registry.redact("tok-A pw-1") == f"{REDACTED} {REDACTED}"
+    registry.discard("tok-A", "pw-1")
+    assert registry.redact("tok-A pw-1") == f"{REDACTED} pw-1"
+    registry.discard("tok-A")
+    assert registry.redact("tok-A pw-1") == "tok-A pw-1" and len(registry) == 0
