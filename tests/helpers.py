@@ -1,12 +1,16 @@
-"""Test helpers: a canary token, connections, and a readable view of recorded requests."""
+"""Test helpers: a canary token, connections, a readable view of recorded requests, and servers
+on a free loopback port."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from aioresponses import aioresponses
 from yarl import URL
 
@@ -60,3 +64,25 @@ def only(mock: aioresponses) -> Sent:
     requests = sent(mock)
     assert len(requests) == 1, f"expected one request, got {len(requests)}"
     return requests[0]
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    app_or_handler: web.Application | Callable[[web.Request], Awaitable[web.StreamResponse]],
+) -> AsyncIterator[str]:
+    """Serve an aiohttp app (or one handler, for every method and path) on a free loopback port;
+    yields its base URL, and stops it on exit."""
+    if isinstance(app_or_handler, web.Application):
+        app = app_or_handler
+    else:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", app_or_handler)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()

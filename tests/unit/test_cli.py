@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 
 from component import segment
-from tests.helpers import CANARY
+from tests.helpers import CANARY, serving
 
 PYTHON = sys.executable
 
@@ -102,15 +102,8 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
     app = web.Application()
     app.router.add_get("/sources/{id}", source)
     app.router.add_route("*", "/{tail:.*}", missing)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}", seen
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url:
+        yield url, seen
 
 
 async def test_run_against_a_real_server(server: tuple[str, list[dict[str, Any]]]) -> None:
