@@ -16,7 +16,7 @@ import asyncio
 import traceback
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -33,7 +33,7 @@ from component.segment.errors import (
     TransportError,
 )
 from component.segment.policy import DEFAULT_POLICY, RetryPolicy
-from tests.helpers import CANARY, serving
+from tests.helpers import CANARY, answering, raw_server, serving
 
 CAP = 1 << 20  # 1 MiB: small enough to test, large enough that peak memory is about the cap
 SOURCE = "kjU72LCJexvrqL7G4TMHHN"
@@ -197,28 +197,6 @@ async def test_a_walk_stops_once_total_entries_have_arrived() -> None:
 # --- the token in no frame and no chain ---------------------------------------------------------
 
 
-async def _raw_server(answer: bytes) -> AsyncIterator[str]:
-    """A socket server that answers every request with `answer` (what no HTTP server would send)."""
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            await reader.readuntil(b"\r\n\r\n")
-            writer.write(answer)
-            await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
 RAW_ANSWERS: dict[str, bytes] = {
     "malformed status line": b"HTTP/1.1 abc\r\n\r\n",
     "oversize headers": b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n",
@@ -243,7 +221,7 @@ def _assert_sealed(error: BaseException) -> None:
 
 @pytest.mark.parametrize("name", list(RAW_ANSWERS))
 async def test_a_broken_answer_leaves_no_token_in_frames_or_chain(name: str) -> None:
-    async for url in _raw_server(RAW_ANSWERS[name]):
+    async with raw_server(answering(RAW_ANSWERS[name])) as url:
         try:
             await segment.invoke("getSource", {"sourceId": SOURCE}, connection=_connection(url),
                                  retry=RetryPolicy(attempts=1, timeout=5))

@@ -17,14 +17,13 @@ client's timeout ended the wait, not the server.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import json
 import subprocess
 import sys
 import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ from component.segment.errors import (
     TransportError,
 )
 from component.segment.policy import DEFAULT_MAX_CONCURRENCY, DEFAULT_POLICY, RetryPolicy
-from tests.helpers import CANARY
+from tests.helpers import CANARY, Reply, raw_server
 
 SOURCE = DEMO_IDS["source"]
 SOURCE_METADATA = DEMO_IDS["sourceMetadata"]
@@ -317,37 +316,6 @@ async def test_queued_invocations_on_a_hung_server_end_within_their_share_of_tim
     assert elapsed < _bound(timeout, tries=waves), elapsed
 
 
-@contextlib.asynccontextmanager
-async def _raw_server(reply: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-                      ) -> AsyncIterator[str]:
-    """A TCP server that speaks whatever `reply` writes: what no well-behaved HTTP server sends."""
-    tasks: set[asyncio.Task[None]] = set()
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        tasks.add(task)
-        try:
-            await reader.readuntil(b"\r\n\r\n")
-            await reply(reader, writer)
-        except (asyncio.CancelledError, ConnectionError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            writer.close()
-            tasks.discard(task)
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.close()
-        for task in list(tasks):
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await server.wait_closed()
-
-
 async def _silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     await asyncio.sleep(HUNG)
 
@@ -371,11 +339,11 @@ async def _not_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) 
 @pytest.mark.parametrize("reply", [_silent, _headers_then_stall, _short_body_then_close, _not_http],
                          ids=lambda f: f.__name__.strip("_"))
 async def test_broken_servers_end_in_a_transport_error_within_the_timeout(
-    reply: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]], waits: list[float]
+    reply: Reply, waits: list[float]
 ) -> None:
     """Two tries of 0.3 s: whatever the server does, a transport error within both timeouts plus
     SLACK (a silent or stalling server holds the request for HUNG seconds)."""
-    async with _raw_server(reply) as url:
+    async with raw_server(reply) as url:
         started = time.perf_counter()
         with pytest.raises(TransportError):
             await asyncio.wait_for(
