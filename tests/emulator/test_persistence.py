@@ -19,6 +19,7 @@ import pytest
 
 from component.emulator import DEMO_API_KEY, DEMO_IDS, Emulator, StateFileError, running_emulator
 from component.segment.environment import emulator_state_file, host_connection
+from tests.cli.helpers import acli
 
 from .conftest import Client
 
@@ -141,14 +142,9 @@ async def test_no_token_with_a_base_url_uses_that_emulator_with_the_demo_credent
 
 
 async def cli(*args: str, env: dict[str, str]) -> tuple[int, Any, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SEGMENT_")}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "component", *args, env={**base, **env}, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    text = out.decode()
-    return process.returncode or 0, json.loads(text) if text.strip() else None, err.decode()
+    """The CLI's exit status, its stdout read as JSON (None when empty), and its stderr."""
+    code, out, err = await acli(*args, env=env, cwd=ROOT)
+    return code, json.loads(out) if out.strip() else None, err
 
 
 async def test_create_get_update_delete_work_across_separate_commands(tmp_path: Path) -> None:

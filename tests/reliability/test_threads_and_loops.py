@@ -14,7 +14,6 @@ import gc
 import http.server
 import json
 import os
-import sys
 import threading
 import weakref
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ import pytest
 from component import segment
 from component.framework.debug import REDACTED, secrets
 from component.segment import client as client_module
+from tests.cli.helpers import acli
 from tests.helpers import CANARY, serving
 
 SOURCE = "kjU72LCJexvrqL7G4TMHHN"
@@ -137,14 +137,8 @@ async def test_the_cli_stderr_quotes_no_echoed_setting() -> None:
 
     async with serving(echo) as url:
         inputs = {"metadataId": "55d3d3aea3c", "name": "W", "settings": {"password": PASSWORD, "port": 5432}}
-        env = {**os.environ, "SEGMENT_API_KEY": CANARY, "SEGMENT_SUBDOMAIN": "demo-workspace",
-               "SEGMENT_API_BASE_URL": url}
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "component", "run", "createWarehouse", "--input", json.dumps(inputs),
-            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode == 1
-    text = stderr.decode()
+        env = {"SEGMENT_API_KEY": CANARY, "SEGMENT_SUBDOMAIN": "demo-workspace", "SEGMENT_API_BASE_URL": url}
+        code, stdout, text = await acli("run", "createWarehouse", "--input", json.dumps(inputs), env=env)
+    assert code == 1
     assert "422" in text and "bad body" in text and REDACTED in text
-    assert PASSWORD not in text + stdout.decode() and CANARY not in text
+    assert PASSWORD not in text + stdout and CANARY not in text
