@@ -21,7 +21,7 @@ from component.emulator import DEMO_API_KEY, DEMO_IDS, Emulator, StateFileError,
 from component.segment.environment import emulator_state_file, host_connection
 from tests.cli.helpers import acli
 
-from .conftest import Client
+from .conftest import Client, python_m
 
 D = DEMO_IDS
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,11 +241,7 @@ def test_an_unreadable_state_file_is_one_line_and_exit_1(tmp_path: Path) -> None
 
 
 async def _serve_once(file: Path, work: Any) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "component", "emulator", "--port", "0", "--state", str(file), cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
+    async with python_m("component", "emulator", "--port", "0", "--state", str(file)) as proc:
         assert proc.stdout is not None
         first = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
         url = first.strip().rsplit(" ", 1)[1]
@@ -253,13 +249,6 @@ async def _serve_once(file: Path, work: Any) -> None:
             await work(session, url)
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 30) == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                await stream.read()
 
 
 async def test_the_emulator_command_keeps_its_workspace_in_the_state_file(tmp_path: Path) -> None:
