@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,27 @@ CANARY = "sgp_CANARY_3b9f7e21d4c8a6"
 US = "https://api.segmentapis.com"
 EU = "https://eu1.api.segmentapis.com"
 CONNECTION = {"apiKey": CANARY, "subdomain": "demo-workspace"}
+
+
+def exception_text(error: BaseException, *, with_locals: bool = False) -> str:
+    """Everything an exception shows, along its whole chain (cause and context): its traceback
+    (with every frame's locals when `with_locals`), message, repr, attributes and arguments. A
+    secret must be in none of it."""
+    tb = traceback.TracebackException.from_exception(error, capture_locals=with_locals)
+    parts = ["".join(tb.format())]
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        parts += [str(current), repr(current), repr(vars(current)) if hasattr(current, "__dict__") else ""]
+        parts += [repr(arg) for arg in current.args]
+        current = current.__cause__ or current.__context__
+    return "\n".join(parts)
+
+
+def assert_no_canary_in_error(error: BaseException) -> None:
+    text = exception_text(error)
+    assert CANARY not in text, text
 
 
 @dataclass

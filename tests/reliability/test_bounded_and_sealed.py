@@ -13,7 +13,6 @@ frame's locals and no exception chain of an error a caller gets.
 from __future__ import annotations
 
 import asyncio
-import traceback
 import tracemalloc
 import zlib
 from collections.abc import Awaitable, Callable
@@ -33,7 +32,7 @@ from component.segment.errors import (
     TransportError,
 )
 from component.segment.policy import DEFAULT_POLICY, RetryPolicy
-from tests.helpers import CANARY, answering, raw_server, serving
+from tests.helpers import CANARY, answering, exception_text, raw_server, serving
 
 CAP = 1 << 20  # 1 MiB: small enough to test, large enough that peak memory is about the cap
 SOURCE = "kjU72LCJexvrqL7G4TMHHN"
@@ -214,9 +213,7 @@ async def _echo_token(request: web.Request) -> web.StreamResponse:
 
 def _assert_sealed(error: BaseException) -> None:
     assert error.__context__ is None and error.__cause__ is None, "the error keeps a chain"
-    text = "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
-    assert CANARY not in text
-    assert CANARY not in repr(vars(error))
+    assert CANARY not in exception_text(error, with_locals=True)
 
 
 @pytest.mark.parametrize("name", list(RAW_ANSWERS))

@@ -7,7 +7,6 @@ import ast
 import json
 import subprocess
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from component.framework import manifest as generated
 from component.framework.errors import InputError
 from component.framework.hosting import HostedComponent, error_body, error_status
 from component.framework.loading import read_index
+from tests.helpers import exception_text
 from tests.toy.definition import LIBRARY, SHELF_KEY
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -112,7 +112,7 @@ async def test_the_lazy_handlers_are_hosted_as_they_are_and_keep_no_secret_in_an
     assert (await _host_call(toy.handlers, "addBook", {"title": "Emma"}))["data"]["title"] == "Emma"
     with pytest.raises(InputError, match="is not on this shelf") as caught:
         await toy.handlers.invoke("getBook", {"bookId": "b9"}, connection=CONNECTION)
-    frames = "".join(traceback.TracebackException.from_exception(caught.value, capture_locals=True).format())
+    frames = exception_text(caught.value, with_locals=True)
     assert "in invoke" in frames  # the runtime's own frame is there: the check reads real frames
     assert SHELF_KEY not in frames
 
