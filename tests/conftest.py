@@ -1,13 +1,16 @@
-"""Shared fixtures: every test leaves no open session behind."""
+"""Shared fixtures: every test leaves no open session behind; an emulator and a connection to it
+for the suites that run against one."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from component import segment
+from component.emulator import DEMO_SUBDOMAIN, Emulator, running_emulator
 from component.segment import client as client_module
 from tests import aioresponses_compat
 
@@ -18,6 +21,20 @@ aioresponses_compat.install()
 async def _close_sessions() -> AsyncIterator[None]:
     yield
     await segment.aclose()
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Emulator]:
+    """A fresh demo workspace per test on a free loopback port, rate limits off (tests that need
+    them turn them on). Suites whose emulator accepts only the canary token override it."""
+    async with running_emulator(rate_limits=False) as emu:
+        yield emu
+
+
+@pytest.fixture
+def conn(emulator: Emulator) -> dict[str, Any]:
+    """A connection to `emulator`, with the token it accepts."""
+    return {"apiKey": emulator.api_key, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
 
 
 @pytest.fixture

@@ -11,17 +11,11 @@ from mcp import Client
 
 from component import segment
 from component.cli import _example_payloads
-from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator, running_emulator
+from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator
 from component.hosts.mcp import McpHost
 from component.segment.methods import HTTP_METHODS
 
 Connect = Callable[..., AbstractAsyncContextManager[Client]]
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    async with running_emulator(rate_limits=False) as emu:
-        yield emu
 
 
 @pytest.fixture
