@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -36,6 +37,30 @@ async def acli(*args: str, env: dict[str, str] | None = None, cwd: Path | None =
     )
     out, err = await asyncio.wait_for(process.communicate(), 120)
     return process.returncode or 0, out.decode(), err.decode()
+
+
+@contextmanager
+def listening(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
+              ) -> Iterator[tuple[str, str]]:
+    """Start a server as its own process (stdout and stderr merged) and wait for the line that says
+    it is `listening on http://HOST:PORT`; yields that base URL and the output up to that line. A
+    process that exits before saying so fails the test with its output. On exit it is terminated."""
+    process = subprocess.Popen(command, cwd=cwd, env=clean_env(env), text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    try:
+        lines: list[str] = []
+        for line in process.stdout:  # ends when the process exits, so a crash cannot hang here
+            lines.append(line)
+            match = re.search(r"listening on (http://[^\s/]+)", line)
+            if match:
+                yield match.group(1), "".join(lines)
+                return
+        raise AssertionError(f"{command} exited without listening:\n{''.join(lines)}")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        process.stdout.close()
 
 
 def free_port() -> int:
