@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from component import segment
-from component.emulator import DEMO_SUBDOMAIN, Emulator, running_emulator
+from component.emulator import Emulator, running_emulator
 from component.segment import client as client_module
 from tests import aioresponses_compat
+from tests.helpers import emulator_connection
 
 aioresponses_compat.install()
 
@@ -33,8 +34,7 @@ async def emulator() -> AsyncIterator[Emulator]:
 
 @pytest.fixture
 def conn(emulator: Emulator) -> dict[str, Any]:
-    """A connection to `emulator`, with the token it accepts."""
-    return {"apiKey": emulator.api_key, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
+    return emulator_connection(emulator)
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from aiohttp import web
 from aioresponses import aioresponses
 from yarl import URL
 
+from component.emulator import DEMO_SUBDOMAIN, Emulator
+
 #: The project's top folder (a source checkout): where `manifest.json` and `fixtures/` live.
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 #: How many handlers the component declares, as its generated index lists them.
@@ -24,6 +26,11 @@ CANARY = "sgp_CANARY_3b9f7e21d4c8a6"
 US = "https://api.segmentapis.com"
 EU = "https://eu1.api.segmentapis.com"
 CONNECTION = {"apiKey": CANARY, "subdomain": "demo-workspace"}
+
+
+def emulator_connection(emulator: Emulator) -> dict[str, Any]:
+    """A connection to `emulator`'s demo workspace, with the token it accepts."""
+    return {"apiKey": emulator.api_key, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
 
 
 def exception_text(error: BaseException, *, with_locals: bool = False) -> str:

@@ -11,9 +11,10 @@ from mcp import Client
 
 from component import segment
 from component.cli import _example_payloads
-from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator
+from component.emulator import Emulator
 from component.hosts.mcp import McpHost
 from component.segment.methods import HTTP_METHODS
+from tests.helpers import emulator_connection
 
 Connect = Callable[..., AbstractAsyncContextManager[Client]]
 
@@ -24,10 +25,9 @@ def connect(emulator: Emulator) -> Connect:
 
     @asynccontextmanager
     async def open_client(**mode: Any) -> AsyncIterator[Client]:
-        connection = {"apiKey": DEMO_API_KEY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
         host = McpHost(
             segment,
-            connection,
+            emulator_connection(emulator),
             methods=HTTP_METHODS,
             note="the emulator",
             example_payloads=_example_payloads(),
