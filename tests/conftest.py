@@ -1,15 +1,19 @@
-"""Shared fixtures: every test leaves no open session behind."""
+"""Shared fixtures: every test leaves no open session behind; an emulator and a connection to it
+for the suites that run against one."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from component import segment
+from component.emulator import Emulator, running_emulator
 from component.segment import client as client_module
 from tests import aioresponses_compat
+from tests.helpers import emulator_connection
 
 aioresponses_compat.install()
 
@@ -18,6 +22,19 @@ aioresponses_compat.install()
 async def _close_sessions() -> AsyncIterator[None]:
     yield
     await segment.aclose()
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Emulator]:
+    """A fresh demo workspace per test on a free loopback port, rate limits off (tests that need
+    them turn them on). Suites whose emulator accepts only the canary token override it."""
+    async with running_emulator(rate_limits=False) as emu:
+        yield emu
+
+
+@pytest.fixture
+def conn(emulator: Emulator) -> dict[str, Any]:
+    return emulator_connection(emulator)
 
 
 @pytest.fixture

@@ -5,6 +5,9 @@ The handler index (a JSON list of key, kind, label and declaring module, written
 `component.framework.manifest.write`) lets a process that runs one handler import only the module
 that declares it, and lets a handler listing answer without importing pydantic at all.
 
+`LazyHandlers` is also what a component's public face offers a host (`HostedComponent`):
+`invoke`, `test_connection`, `aclose` and `manifest`, so a component module can expose it as is.
+
 This module imports nothing heavy at load time: `list` reads the index through it.
 """
 
@@ -12,12 +15,13 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from component.framework.hosting import HostedComponent
     from component.framework.inputs import InputModel
     from component.framework.runtime import Component
 
@@ -91,3 +95,43 @@ class LazyHandlers(Generic[ConnT, CtxT]):
     def loaded(self) -> Component[ConnT, CtxT]:
         """The component with every handler declared."""
         return self.load()
+
+    # --- what a host calls (HostedComponent) ---------------------------------------------------
+
+    def invoke(
+        self,
+        key: str,
+        inputs: Mapping[str, Any] | None = None,
+        *,
+        connection: Mapping[str, Any] | None = None,
+        debug: bool = False,
+        **options: Any,
+    ) -> Coroutine[Any, Any, dict[str, Any]]:
+        """Run one action or picklist, importing only the module that declares `key`; see
+        `component.framework.runtime.Component.invoke`.
+
+        Not a coroutine function itself: it hands back the runtime's coroutine, so no frame of its
+        own (holding the raw connection and its secrets) sits in an error's traceback or the call
+        path while the handler runs.
+        """
+        return self.load(key).invoke(key, inputs, connection=connection, debug=debug, **options)
+
+    def test_connection(
+        self, connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any
+    ) -> Coroutine[Any, Any, object]:
+        """Run the connection's test; like `invoke`, hands back the runtime's coroutine."""
+        return self.component.test_connection(connection, debug=debug, **options)
+
+    async def aclose(self) -> None:
+        """Release what the component pooled for the running event loop."""
+        await self.component.aclose()
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest of every handler (all are loaded first)."""
+        return self.loaded().manifest()
+
+
+if TYPE_CHECKING:
+
+    def _lazy_handlers_are_hostable(handlers: LazyHandlers[InputModel, object]) -> HostedComponent:
+        return handlers  # mypy proves that LazyHandlers offers the calls a host makes

@@ -63,23 +63,27 @@ def invoke(
     Not a coroutine function itself: it hands back the runtime's coroutine, so no frame of its
     own (holding the raw connection and its token) sits in an error's traceback or the call path.
     """
-    return handlers.load(key).invoke(key, inputs, connection=connection, debug=debug, **options)
+    return handlers.invoke(key, inputs, connection=connection, debug=debug, **options)
 
 
 def test_connection(
     connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any
 ) -> Coroutine[Any, Any, Any]:
-    """GET / with the connection; the workspace's slug must be the connection's subdomain."""
-    return handlers.component.test_connection(connection, debug=debug, **options)
+    """GET / with the connection; the workspace's slug must be the connection's subdomain.
+
+    Like `invoke`, not a coroutine function: it hands back the runtime's coroutine.
+    """
+    return handlers.test_connection(connection, debug=debug, **options)
 
 
 async def aclose() -> None:
     """Close the pooled HTTP session of the running event loop."""
-    await handlers.component.aclose()
+    await handlers.aclose()
 
 
 def manifest() -> dict[str, Any]:
-    return handlers.loaded().manifest()
+    """The manifest of every handler: what `manifest.json` holds."""
+    return handlers.manifest()
 
 
 class _SegmentModule(ModuleType):

@@ -72,6 +72,11 @@ def _write(path: str, text: str) -> None:
     Path(path).write_text(text)
 
 
+def _print_json(value: Any) -> None:
+    """`--json` output: indented, keys sorted (so two runs compare line by line)."""
+    sys.stdout.write(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
 @asynccontextmanager
 async def side(spec: str, use_emulator: bool) -> AsyncIterator[tuple[Invoke | None, Snapshot | None]]:
     """A diff side: (invoke, None) for a live workspace, (None, snapshot) for a snapshot file."""
@@ -163,7 +168,7 @@ async def run_diff(a: str, b: str, as_json: bool, use_emulator: bool) -> int:
     async with side(a, use_emulator) as left, side(b, use_emulator) as right:
         diff = compare(await _snapshot_of(*left), await _snapshot_of(*right))
     if as_json:
-        sys.stdout.write(json.dumps(diff.as_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        _print_json(diff.as_json())
     else:
         sys.stdout.write(diff.text())
     return EXIT_OK if diff.equal else EXIT_FAILURE
@@ -177,7 +182,7 @@ async def run_plan(file: str, prune: bool, as_json: bool, use_emulator: bool) ->
         assert invoke is not None
         plan, _current = await plan_snapshot(invoke, wanted, prune=prune)
     if as_json:
-        sys.stdout.write(json.dumps(plan.as_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        _print_json(plan.as_json())
     else:
         sys.stdout.write(plan.text())
     return EXIT_OK

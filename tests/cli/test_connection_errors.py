@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from component import segment
-from component.emulator import DEMO_API_KEY, DEMO_IDS, DEMO_SUBDOMAIN, Emulator, running_emulator
+from component.emulator import DEMO_API_KEY, DEMO_IDS, DEMO_SUBDOMAIN, Emulator
 from component.segment.errors import TransportError
 from component.segment.policy import RetryPolicy
 from tests.cli.helpers import free_port, silent_server
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    async with running_emulator(rate_limits=False) as emu:
-        yield emu
 
 
 def connection(base_url: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from component import __version__
-from tests.cli.helpers import clean_env, free_port
+from tests.cli.helpers import clean_env, free_port, listening
 from tests.helpers import HANDLER_COUNT
 from tests.helpers import PROJECT_DIR as PROJECT
 
@@ -78,24 +78,10 @@ def test_run_against_the_built_in_emulator(installed: Path, tmp_path: Path) -> N
 
 def test_run_against_a_separately_started_emulator(installed: Path, tmp_path: Path) -> None:
     cli = installed / "segment-component"
-    server = subprocess.Popen([str(cli), "emulator", "--port", str(free_port())], cwd=tmp_path, env=clean_env(),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert server.stdout is not None
-        url = ""
-        for line in server.stdout:  # it prints its URL once it listens
-            if "http://" in line:
-                url = "http://" + line.split("http://", 1)[1].split()[0]
-                break
-        assert url, "the emulator printed no URL"
+    with listening([str(cli), "emulator", "--port", str(free_port())], cwd=tmp_path) as (url, _):
         env = clean_env({"SEGMENT_API_KEY": "emulator-demo-token", "SEGMENT_SUBDOMAIN": "demo-workspace",
                          "SEGMENT_API_BASE_URL": url})
         listed = _run(cli, "run", "listSources", "--set", "count=1", cwd=tmp_path, env=env)
         [source] = json.loads(listed.stdout)["data"]["data"]["sources"]
         got = _run(cli, "run", "getSource", "--set", f"sourceId={source['id']}", cwd=tmp_path, env=env)
         assert json.loads(got.stdout)["data"]["data"]["source"]["id"] == source["id"]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        if server.stdout is not None:
-            server.stdout.close()

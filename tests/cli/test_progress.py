@@ -17,6 +17,7 @@ from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator, running_e
 from component.framework import progress
 from component.framework.progress import Progress, TerminalReporter
 from tests.cli.helpers import COMMAND, clean_env
+from tests.helpers import emulator_connection
 
 RATE_LIMITED_BODY = '{"errors": [{"type": "RequestError", "message": "Too many requests"}]}'
 
@@ -26,10 +27,6 @@ async def big() -> AsyncIterator[Emulator]:
     """2,500 sources: a walk at 1,000 a page takes three pages."""
     async with running_emulator(seed=2500, rate_limits=False) as emulator:
         yield emulator
-
-
-def connection(emulator: Emulator) -> dict[str, str]:
-    return {"apiKey": DEMO_API_KEY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
 
 
 def test_without_a_reporter_nothing_is_reported_and_nothing_fails() -> None:
@@ -66,7 +63,7 @@ async def test_the_client_reports_a_rate_limit_wait_with_its_reason(big: Emulato
     source_id = next(iter(big.state.sources))
     seen: list[Progress] = []
     with progress.reporting(seen.append):
-        await segment.invoke("getSource", {"sourceId": source_id}, connection=connection(big))
+        await segment.invoke("getSource", {"sourceId": source_id}, connection=emulator_connection(big))
     [wait] = seen
     assert wait.kind == "wait" and wait.seconds is not None and 0.05 <= wait.seconds <= 0.06
     assert wait.message.endswith(f": GET /sources/{source_id} rate limited (429); try 2 of 4 next")
@@ -77,7 +74,7 @@ async def test_the_client_reports_each_retry_wait(big: Emulator) -> None:
     source_id = next(iter(big.state.sources))
     seen: list[Progress] = []
     with progress.reporting(seen.append):
-        await segment.invoke("getSource", {"sourceId": source_id}, connection=connection(big))
+        await segment.invoke("getSource", {"sourceId": source_id}, connection=emulator_connection(big))
     assert [event.message.split(": ", 1)[1] for event in seen] == [
         f"GET /sources/{source_id} answered 503; try 2 of 4 next",
         f"GET /sources/{source_id} answered 503; try 3 of 4 next",
@@ -91,7 +88,7 @@ async def test_a_page_walk_reports_each_page_and_the_items_so_far(
     total = len(big.state.sources)
     seen: list[Progress] = []
     with progress.reporting(seen.append):
-        await segment.invoke(key, inputs, connection=connection(big))
+        await segment.invoke(key, inputs, connection=emulator_connection(big))
     assert [(event.kind, event.pages, event.items) for event in seen] == [
         ("page", 1, 1000), ("page", 2, 2000), ("page", 3, total)
     ]

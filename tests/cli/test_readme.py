@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import clean_env, free_port
+from tests.cli.helpers import clean_env, free_port, listening
 from tests.helpers import PROJECT_DIR as PROJECT
 
 README = (PROJECT / "README.md").read_text()
@@ -66,25 +66,6 @@ def fresh_shell(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return tmp_path, clean_env()
 
 
-@contextmanager
-def _server(command: str, cwd: Path, env: dict[str, str]) -> Iterator[None]:
-    process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=cwd, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:  # it prints its URL once it listens
-            if "listening on" in line:
-                break
-        else:
-            pytest.fail(f"the README's server did not start: {command}")
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if process.stdout is not None:
-            process.stdout.close()
-
-
 def test_the_readme_has_shell_commands() -> None:
     assert len(BLOCKS) >= 3 and len(COMMANDS) >= 8
 
@@ -104,7 +85,8 @@ def test_every_offline_shell_command_of_the_readme_runs(
     # the block's other commands are run against it, as the README's "in another shell" says.
     servers = [other for other in BLOCKS[block] if _is_server(other)]
     port = str(free_port())
-    with _server(servers[0].replace(EMULATOR_PORT, port), cwd, env) if servers else _nothing():
+    server = ["bash", "-c", f"exec {servers[0].replace(EMULATOR_PORT, port)}"] if servers else []
+    with listening(server, cwd=cwd, env=env) if server else _nothing():
         if _is_server(command):
             return  # it started and said where it listens: that is what it is for
         result = subprocess.run(["bash", "-c", runnable.replace(EMULATOR_PORT, port)], cwd=cwd, env=env,
@@ -116,7 +98,7 @@ def test_every_offline_shell_command_of_the_readme_runs(
 
 @contextmanager
 def _nothing() -> Iterator[None]:
-    yield
+    yield None
 
 
 def test_every_file_the_readme_names_exists() -> None:

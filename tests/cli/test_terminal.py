@@ -20,7 +20,7 @@ from aiohttp import web
 
 from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator, running_emulator
 from tests.cli.helpers import COMMAND, clean_env, cli, free_port, silent_server
-from tests.helpers import CANARY, HANDLER_COUNT
+from tests.helpers import CANARY, HANDLER_COUNT, serving
 
 TOKEN_ENV = {"SEGMENT_API_KEY": CANARY, "SEGMENT_SUBDOMAIN": "w"}
 
@@ -143,17 +143,8 @@ async def awkward_server() -> AsyncIterator[str]:
     async def answer(_: web.Request) -> web.Response:
         return web.Response(body=AWKWARD_BODY, content_type="application/json")
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", answer)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+    async with serving(answer) as url:
+        yield url
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "utf-8", "latin-1"])

@@ -7,9 +7,14 @@ with the relaxations :mod:`tests.emulator.spec` documents.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import os
+import sys
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,6 +28,27 @@ V1 = "application/vnd.segment.v1+json"
 V1ALPHA = "application/vnd.segment.v1alpha+json"
 
 _DEFAULT = object()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.asynccontextmanager
+async def python_m(*args: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m ARGS` as its own process from the project folder, unbuffered, stdout and stderr
+    piped (the emulator prints its URL as its first line). On exit a process still running is
+    killed, and both pipes are drained so no transport outlives the test."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                await stream.read()
 
 
 @dataclass

@@ -8,10 +8,7 @@ import asyncio
 import base64
 import io
 import json
-import os
 import signal
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +16,9 @@ import pytest
 from component.emulator import DEMO_API_KEY, DEMO_IDS, Emulator
 from component.emulator.call import MAX_BODY_BYTES, MAX_DEPTH, MAX_STRING_CHARS
 
-from .conftest import Client, Reply
+from .conftest import Client, Reply, python_m
 
 D = DEMO_IDS
-ROOT = Path(__file__).resolve().parents[2]
 NEW_SOURCE = '{"slug": "%s", "enabled": true, "metadataId": "1bow82lmk"}'
 
 
@@ -242,12 +238,7 @@ async def test_paths_with_encoded_control_characters_are_answered_in_the_envelop
 
 
 async def test_malformed_requests_write_no_traceback_to_stderr() -> None:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "component.emulator", "--port", "0", "--no-rate-limits",
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
+    async with python_m("component.emulator", "--port", "0", "--no-rate-limits") as proc:
         assert proc.stdout is not None and proc.stderr is not None
         first = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
         port = int(first.strip().rsplit(":", 1)[1])
@@ -270,8 +261,4 @@ async def test_malformed_requests_write_no_traceback_to_stderr() -> None:
         assert await asyncio.wait_for(proc.wait(), 30) == 0
         stderr = (await proc.stderr.read()).decode()
         assert "Traceback" not in stderr and "Error handling request" not in stderr, stderr
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
 

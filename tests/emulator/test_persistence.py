@@ -19,8 +19,9 @@ import pytest
 
 from component.emulator import DEMO_API_KEY, DEMO_IDS, Emulator, StateFileError, running_emulator
 from component.segment.environment import emulator_state_file, host_connection
+from tests.cli.helpers import acli
 
-from .conftest import Client
+from .conftest import Client, python_m
 
 D = DEMO_IDS
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,14 +142,9 @@ async def test_no_token_with_a_base_url_uses_that_emulator_with_the_demo_credent
 
 
 async def cli(*args: str, env: dict[str, str]) -> tuple[int, Any, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SEGMENT_")}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "component", *args, env={**base, **env}, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    text = out.decode()
-    return process.returncode or 0, json.loads(text) if text.strip() else None, err.decode()
+    """The CLI's exit status, its stdout read as JSON (None when empty), and its stderr."""
+    code, out, err = await acli(*args, env=env, cwd=ROOT)
+    return code, json.loads(out) if out.strip() else None, err
 
 
 async def test_create_get_update_delete_work_across_separate_commands(tmp_path: Path) -> None:
@@ -245,11 +241,7 @@ def test_an_unreadable_state_file_is_one_line_and_exit_1(tmp_path: Path) -> None
 
 
 async def _serve_once(file: Path, work: Any) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "component", "emulator", "--port", "0", "--state", str(file), cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
+    async with python_m("component", "emulator", "--port", "0", "--state", str(file)) as proc:
         assert proc.stdout is not None
         first = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
         url = first.strip().rsplit(" ", 1)[1]
@@ -257,13 +249,6 @@ async def _serve_once(file: Path, work: Any) -> None:
             await work(session, url)
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 30) == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                await stream.read()
 
 
 async def test_the_emulator_command_keeps_its_workspace_in_the_state_file(tmp_path: Path) -> None:

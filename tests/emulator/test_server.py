@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import subprocess
@@ -13,6 +12,8 @@ from pathlib import Path
 import aiohttp
 
 from component.emulator import DEMO_API_KEY
+
+from .conftest import python_m
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,24 +41,10 @@ def test_the_emulator_does_not_import_the_client() -> None:
 
 
 async def test_python_dash_m_serves_and_stops_on_sigterm() -> None:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "component.emulator",
-        "--port",
-        "0",
-        "--seed",
-        "20",
-        "--no-rate-limits",
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
+    async with python_m("component.emulator", "--port", "0", "--seed", "20", "--no-rate-limits") as proc:
         assert proc.stdout is not None
         first = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-        second = (await asyncio.wait_for(proc.stdout.readline(), 5)).decode()
+        second = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
         match = re.match(r"^Segment Public API emulator listening on (http://127\.0\.0\.1:(\d+))$", first.strip())
         assert match, first
         assert int(match.group(2)) > 0
@@ -70,14 +57,7 @@ async def test_python_dash_m_serves_and_stops_on_sigterm() -> None:
                 body = await r.json(content_type=None)
                 assert body["data"]["pagination"]["totalEntries"] == 24
         proc.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(proc.wait(), 10) == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                await stream.read()
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
 
 
 def test_bad_arguments() -> None:

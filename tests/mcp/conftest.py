@@ -10,18 +10,13 @@ import pytest
 from mcp import Client
 
 from component import segment
-from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator, running_emulator
+from component.emulator import Emulator
 from component.hosts.mcp import McpHost
 from component.paths import DATA_DIR
 from component.segment.methods import HTTP_METHODS
+from tests.helpers import emulator_connection
 
 Connect = Callable[..., AbstractAsyncContextManager[Client]]
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    async with running_emulator(rate_limits=False) as emu:
-        yield emu
 
 
 @pytest.fixture
@@ -30,10 +25,9 @@ def connect(emulator: Emulator) -> Connect:
 
     @asynccontextmanager
     async def open_client(**mode: Any) -> AsyncIterator[Client]:
-        connection = {"apiKey": DEMO_API_KEY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
         host = McpHost(
             segment,
-            connection,
+            emulator_connection(emulator),
             methods=HTTP_METHODS,
             note="the emulator",
             examples_dir=DATA_DIR,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
 from pathlib import Path
 
@@ -11,14 +10,8 @@ import httpx2
 from mcp import Client
 
 from component.segment.ids import DEMO_SOURCE
+from tests.cli.helpers import free_port
 from tests.helpers import HANDLER_COUNT, PROJECT_DIR
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def _wait_until_listening(port: int, process: asyncio.subprocess.Process) -> None:
@@ -36,7 +29,7 @@ async def _wait_until_listening(port: int, process: asyncio.subprocess.Process) 
 
 
 async def test_the_http_transport_serves_the_same_tools(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path)}
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -1,13 +1,13 @@
-"""Fixtures of the reliability suite: no real waiting, no stray base URL, an emulator per test."""
+"""Fixtures of the reliability suite: no stray base URL, and an emulator per test that accepts only
+the canary token (the shared `conn` then carries it)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
-from component.emulator import DEMO_SUBDOMAIN, Emulator, running_emulator
+from component.emulator import Emulator, running_emulator
 from tests.helpers import CANARY
 
 
@@ -21,11 +21,6 @@ async def emulator() -> AsyncIterator[Emulator]:
     """A fresh demo workspace, rate limits off, that accepts only the canary token."""
     async with running_emulator(rate_limits=False, api_keys=(CANARY,)) as emu:
         yield emu
-
-
-@pytest.fixture
-def conn(emulator: Emulator) -> dict[str, Any]:
-    return {"apiKey": CANARY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -13,10 +13,9 @@ frame's locals and no exception chain of an error a caller gets.
 from __future__ import annotations
 
 import asyncio
-import traceback
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -33,26 +32,12 @@ from component.segment.errors import (
     TransportError,
 )
 from component.segment.policy import DEFAULT_POLICY, RetryPolicy
-from tests.helpers import CANARY
+from tests.helpers import CANARY, answering, exception_text, raw_server, serving
 
 CAP = 1 << 20  # 1 MiB: small enough to test, large enough that peak memory is about the cap
 SOURCE = "kjU72LCJexvrqL7G4TMHHN"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-async def _serve(handler: Handler) -> AsyncIterator[str]:
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", handler)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
 
 
 def _connection(base_url: str) -> dict[str, Any]:
@@ -105,7 +90,7 @@ BODIES: dict[str, Handler] = {
 @pytest.mark.parametrize("name", list(BODIES))
 async def test_a_huge_body_ends_in_response_too_large_with_memory_near_the_cap(name: str) -> None:
     policy = RetryPolicy(max_response_bytes=CAP, timeout=20)
-    async for url in _serve(BODIES[name]):
+    async with serving(BODIES[name]) as url:
         # Once untraced, so that what a first call builds (models, the session) is not counted.
         with pytest.raises(ResponseTooLarge):
             await segment.invoke("getSource", {"sourceId": SOURCE}, connection=_connection(url), retry=policy)
@@ -131,7 +116,7 @@ async def test_a_declared_length_over_the_cap_is_refused_before_reading() -> Non
         sent.append(1)
         return web.Response(body=b"0" * (CAP + 1), content_type="application/json")
 
-    async for url in _serve(handler):
+    async with serving(handler) as url:
         with pytest.raises(ResponseTooLarge):
             await segment.invoke("getSource", {"sourceId": SOURCE}, connection=_connection(url),
                                  retry=RetryPolicy(max_response_bytes=CAP))
@@ -145,7 +130,7 @@ async def test_a_body_at_the_cap_is_read() -> None:
     async def handler(request: web.Request) -> web.StreamResponse:
         return web.Response(body=body, content_type="application/json")
 
-    async for url in _serve(handler):
+    async with serving(handler) as url:
         result = await segment.invoke("getSource", {"sourceId": SOURCE}, connection=_connection(url),
                                       retry=RetryPolicy(max_response_bytes=CAP))
     assert len(result["data"]["data"]) == CAP - 12
@@ -182,7 +167,7 @@ def _pages(total: int | None) -> tuple[Handler, list[str]]:
 async def test_an_endless_walk_stops_at_max_pages_saying_what_was_fetched(key: str) -> None:
     handler, seen = _pages(None)
     inputs = {"fetchAll": True} if key == "listSources" else {}
-    async for url in _serve(handler):
+    async with serving(handler) as url:
         with pytest.raises(TooManyPages) as caught:
             await segment.invoke(key, inputs, connection=_connection(url), retry=RetryPolicy(max_pages=25))
     assert len(seen) == 25
@@ -193,7 +178,7 @@ async def test_an_endless_walk_stops_at_max_pages_saying_what_was_fetched(key: s
 
 async def test_an_endless_walk_stops_at_max_items() -> None:
     handler, seen = _pages(None)
-    async for url in _serve(handler):
+    async with serving(handler) as url:
         with pytest.raises(TooManyPages) as caught:
             await segment.invoke("sources", {}, connection=_connection(url), retry=RetryPolicy(max_items=9))
     assert (caught.value.limit, caught.value.pages, caught.value.items) == ("max_items", 5, 10)
@@ -202,35 +187,13 @@ async def test_an_endless_walk_stops_at_max_items() -> None:
 
 async def test_a_walk_stops_once_total_entries_have_arrived() -> None:
     handler, seen = _pages(6)
-    async for url in _serve(handler):
+    async with serving(handler) as url:
         result = await segment.invoke("listSources", {"fetchAll": True}, connection=_connection(url))
     assert len(seen) == 3
     assert len(result["data"]["data"]["sources"]) == 6
 
 
 # --- the token in no frame and no chain ---------------------------------------------------------
-
-
-async def _raw_server(answer: bytes) -> AsyncIterator[str]:
-    """A socket server that answers every request with `answer` (what no HTTP server would send)."""
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            await reader.readuntil(b"\r\n\r\n")
-            writer.write(answer)
-            await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 RAW_ANSWERS: dict[str, bytes] = {
@@ -250,14 +213,12 @@ async def _echo_token(request: web.Request) -> web.StreamResponse:
 
 def _assert_sealed(error: BaseException) -> None:
     assert error.__context__ is None and error.__cause__ is None, "the error keeps a chain"
-    text = "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
-    assert CANARY not in text
-    assert CANARY not in repr(vars(error))
+    assert CANARY not in exception_text(error, with_locals=True)
 
 
 @pytest.mark.parametrize("name", list(RAW_ANSWERS))
 async def test_a_broken_answer_leaves_no_token_in_frames_or_chain(name: str) -> None:
-    async for url in _raw_server(RAW_ANSWERS[name]):
+    async with raw_server(answering(RAW_ANSWERS[name])) as url:
         try:
             await segment.invoke("getSource", {"sourceId": SOURCE}, connection=_connection(url),
                                  retry=RetryPolicy(attempts=1, timeout=5))
@@ -281,7 +242,7 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any], type[SegmentError]]]
 @pytest.mark.parametrize("name", list(CASES))
 async def test_an_error_leaves_no_token_in_frames_or_chain(name: str) -> None:
     key, inputs, connection_changes, expected = CASES[name]
-    async for url in _serve(_echo_token):
+    async with serving(_echo_token) as url:
         try:
             if key == "(test)":
                 await segment.test_connection({**_connection(url), **connection_changes})

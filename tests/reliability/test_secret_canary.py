@@ -18,7 +18,6 @@ import json
 import logging
 import re
 import sys
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from component.framework.debug import secrets
 from component.framework.registry import Handler
 from component.segment.errors import SegmentError
 from component.segment.policy import RetryPolicy
-from tests.helpers import CANARY
+from tests.helpers import CANARY, assert_no_canary_in_error, exception_text
 
 HANDLERS: list[Handler] = sorted(segment.component.all(), key=lambda h: h.key)
 PROJECT = Path(__file__).resolve().parents[2]
@@ -78,17 +77,6 @@ def all_logs() -> Iterator[_FullText]:
         logging.getLogger("component").setLevel(previous[1])
 
 
-def _exception_text(exc: BaseException) -> str:
-    """Everything an exception shows: message, repr, traceback, attributes, along its whole chain."""
-    parts = ["".join(traceback.format_exception(exc))]
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        parts += [str(current), repr(current), repr(vars(current)) if hasattr(current, "__dict__") else ""]
-        parts += [repr(arg) for arg in current.args]
-        current = current.__cause__ or current.__context__
-    return "\n".join(parts)
 
 
 def _scenarios(emu: Emulator) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -125,11 +113,11 @@ async def test_the_canary_never_leaks_from_any_handler_through_any_outcome(
             outcomes[scenario] = "ok"
         except SegmentError as exc:
             outcomes[scenario] = type(exc).__name__
-            assert CANARY not in _exception_text(exc), (scenario, _exception_text(exc))
+            assert CANARY not in exception_text(exc), (scenario, exception_text(exc))
     refused = {**conn, "baseUrl": "http://127.0.0.1:9"}  # nothing listens on the discard port
     with pytest.raises(SegmentError) as caught:
         await segment.invoke(handler.key, dict(handler.example), connection=refused, debug=True, retry=FAST)
-    assert CANARY not in _exception_text(caught.value)
+    assert_no_canary_in_error(caught.value)
     assert outcomes["success"] == "ok", f"the example input of {handler.key} fails against the emulator"
     assert all(outcome != "ok" for name, outcome in outcomes.items() if name != "success"), outcomes
     assert outcomes["timeout"] == outcomes["dropped connection"] == "TransportError"

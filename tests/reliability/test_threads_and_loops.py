@@ -14,7 +14,6 @@ import gc
 import http.server
 import json
 import os
-import sys
 import threading
 import weakref
 from collections.abc import Iterator
@@ -26,7 +25,8 @@ import pytest
 from component import segment
 from component.framework.debug import REDACTED, secrets
 from component.segment import client as client_module
-from tests.helpers import CANARY
+from tests.cli.helpers import acli
+from tests.helpers import CANARY, serving
 
 SOURCE = "kjU72LCJexvrqL7G4TMHHN"
 PASSWORD = "pw-CLI-ECHO-8e2b4f"
@@ -127,18 +127,6 @@ def test_loops_closed_by_hand_free_their_entry_session_and_sockets(keepalive_ser
     assert _open_fds() <= before + 2
 
 
-async def _echo_server(handler: Any) -> Any:
-    from aiohttp import web
-
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", handler)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-
 async def test_the_cli_stderr_quotes_no_echoed_setting() -> None:
     from aiohttp import web
 
@@ -147,19 +135,10 @@ async def test_the_cli_stderr_quotes_no_echoed_setting() -> None:
         return web.json_response({"errors": [{"type": "ValidationFailure", "message": f"bad body {body}"}]},
                                  status=422)
 
-    runner, port = await _echo_server(echo)
-    try:
+    async with serving(echo) as url:
         inputs = {"metadataId": "55d3d3aea3c", "name": "W", "settings": {"password": PASSWORD, "port": 5432}}
-        env = {**os.environ, "SEGMENT_API_KEY": CANARY, "SEGMENT_SUBDOMAIN": "demo-workspace",
-               "SEGMENT_API_BASE_URL": f"http://127.0.0.1:{port}"}
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "component", "run", "createWarehouse", "--input", json.dumps(inputs),
-            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    finally:
-        await runner.cleanup()
-    assert process.returncode == 1
-    text = stderr.decode()
+        env = {"SEGMENT_API_KEY": CANARY, "SEGMENT_SUBDOMAIN": "demo-workspace", "SEGMENT_API_BASE_URL": url}
+        code, stdout, text = await acli("run", "createWarehouse", "--input", json.dumps(inputs), env=env)
+    assert code == 1
     assert "422" in text and "bad body" in text and REDACTED in text
-    assert PASSWORD not in text + stdout.decode() and CANARY not in text
+    assert PASSWORD not in text + stdout and CANARY not in text

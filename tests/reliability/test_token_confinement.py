@@ -6,7 +6,6 @@ records whatever reaches it.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from component import segment
 from component.segment.errors import ApiError, InputError
 from component.segment.policy import RetryPolicy
 from component.segment.urls import MAX_RAW_PATH
-from tests.helpers import CANARY, CONNECTION, sent
+from tests.helpers import CANARY, CONNECTION, sent, serving
 from tests.unit.test_raw_request import HOSTILE_URLS
 
 # Categories the unit suite's list does not have: IPv6 literals, schemes in mixed case or without
@@ -134,22 +133,6 @@ class Server:
     location: str = "{evil}/steal"
 
 
-@contextlib.asynccontextmanager
-async def _serving(handler: Any) -> AsyncIterator[str]:
-    """Serve `handler` for every method and path on a free loopback port; yields the base URL."""
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", handler)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
-
-
 @pytest.fixture
 async def evil() -> AsyncIterator[Server]:
     """Another origin: records every request that reaches it."""
@@ -159,7 +142,7 @@ async def evil() -> AsyncIterator[Server]:
         server.hits.append({"path": request.path_qs, "headers": dict(request.headers)})
         return web.json_response({"data": {"stolen": True}})
 
-    async with _serving(record) as url:
+    async with serving(record) as url:
         server.url = url
         yield server
 
@@ -174,7 +157,7 @@ async def redirecting(evil: Server) -> AsyncIterator[Server]:
         target = server.location.format(evil=evil.url, self=server.url)
         return web.Response(status=server.status, headers={"Location": target}, text="moved")
 
-    async with _serving(redirect) as url:
+    async with serving(redirect) as url:
         server.url = url
         yield server
 

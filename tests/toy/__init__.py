@@ -8,9 +8,8 @@ module as its public face (the calls a host makes). Nothing here imports Segment
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from component.framework.loading import LazyHandlers
 
@@ -30,25 +29,8 @@ def _definition() -> Component[ShelfConnection, ShelfContext]:
 
 handlers: LazyHandlers[ShelfConnection, ShelfContext] = LazyHandlers(_definition, INDEX_PATH, lambda: HANDLER_MODULES)
 
-
-async def invoke(
-    key: str,
-    inputs: Mapping[str, Any] | None = None,
-    *,
-    connection: Mapping[str, Any] | None = None,
-    debug: bool = False,
-    **options: Any,
-) -> dict[str, Any]:
-    return await handlers.load(key).invoke(key, inputs, connection=connection, debug=debug, **options)
-
-
-async def test_connection(connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any) -> Any:
-    return await handlers.component.test_connection(connection, debug=debug, **options)
-
-
-async def aclose() -> None:
-    await handlers.component.aclose()
-
-
-def manifest() -> dict[str, Any]:
-    return handlers.loaded().manifest()
+# The calls a host makes, as the lazy handlers offer them.
+invoke = handlers.invoke
+test_connection = handlers.test_connection
+aclose = handlers.aclose
+manifest = handlers.manifest

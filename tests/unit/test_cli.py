@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,26 +11,8 @@ import pytest
 from aiohttp import web
 
 from component import segment
-from tests.helpers import CANARY
-
-PYTHON = sys.executable
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SEGMENT_")}
-    return subprocess.run([PYTHON, "-m", "component", *args], capture_output=True, text=True,
-                          env={**base, **(env or {})}, timeout=60, check=False)
-
-
-async def acli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
-    """The CLI as a subprocess, without blocking the loop that serves its requests."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SEGMENT_")}
-    process = await asyncio.create_subprocess_exec(
-        PYTHON, "-m", "component", *args, env={**base, **env},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode or 0, out.decode(), err.decode()
+from tests.cli.helpers import PYTHON, acli, cli
+from tests.helpers import CANARY, serving
 
 
 def test_list_prints_every_handler_with_its_label() -> None:
@@ -102,15 +81,8 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
     app = web.Application()
     app.router.add_get("/sources/{id}", source)
     app.router.add_route("*", "/{tail:.*}", missing)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}", seen
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url:
+        yield url, seen
 
 
 async def test_run_against_a_real_server(server: tuple[str, list[dict[str, Any]]]) -> None:

@@ -33,12 +33,6 @@ from tests.helpers import CANARY, CONNECTION, EU, US, only, sent
 SOURCE_BODY = {"data": {"source": {"id": "abc"}}}
 
 
-@pytest.fixture
-def mock() -> Any:
-    with aioresponses() as m:
-        yield m
-
-
 async def get_source(source_id: str = "abc", **extra: Any) -> Any:
     return await segment.invoke("getSource", {"sourceId": source_id, **extra}, connection=CONNECTION)
 

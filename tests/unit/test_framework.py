@@ -17,6 +17,7 @@ from component.framework import manifest as generated
 from component.framework.errors import InputError
 from component.framework.hosting import HostedComponent, error_body, error_status
 from component.framework.loading import read_index
+from tests.helpers import exception_text
 from tests.toy.definition import LIBRARY, SHELF_KEY
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -102,6 +103,18 @@ async def _host_call(host: HostedComponent, key: str, inputs: dict[str, Any]) ->
 
 async def test_a_host_written_against_the_protocol_hosts_the_second_component() -> None:
     assert (await _host_call(toy, "addBook", {"title": "Emma"}))["data"]["title"] == "Emma"
+
+
+async def test_the_lazy_handlers_are_hosted_as_they_are_and_keep_no_secret_in_an_errors_frames() -> None:
+    """`LazyHandlers` offers the calls a host makes itself. Its `invoke` hands back the runtime's
+    coroutine rather than awaiting it, so when a handler fails no frame of its own holding the raw
+    connection (the shelf's key) is in the traceback, even with every local printed."""
+    assert (await _host_call(toy.handlers, "addBook", {"title": "Emma"}))["data"]["title"] == "Emma"
+    with pytest.raises(InputError, match="is not on this shelf") as caught:
+        await toy.handlers.invoke("getBook", {"bookId": "b9"}, connection=CONNECTION)
+    frames = exception_text(caught.value, with_locals=True)
+    assert "in invoke" in frames  # the runtime's own frame is there: the check reads real frames
+    assert SHELF_KEY not in frames
 
 
 def test_a_second_component_is_described_and_has_a_manifest() -> None:

@@ -14,12 +14,6 @@ from tests.helpers import CONNECTION, US, only, sent
 SOURCE_BODY = {"data": {"source": {"id": "abc"}}}
 
 
-@pytest.fixture
-def mock() -> Any:
-    with aioresponses() as m:
-        yield m
-
-
 async def invalid(key: str, inputs: dict[str, Any], connection: dict[str, Any] | None = None) -> InputError:
     with pytest.raises(InputError) as caught:
         await segment.invoke(key, inputs, connection=CONNECTION if connection is None else connection)

@@ -82,12 +82,6 @@ async def test_exact_request(case: Case) -> None:
     await check_exact_request(case)
 
 
-@pytest.fixture
-def mock() -> Any:
-    with aioresponses() as m:
-        yield m
-
-
 async def reasons(mock: aioresponses, key: str, inputs: dict[str, Any]) -> dict[str, str]:
     """The InputError's reasons by field; no request may have been sent."""
     with pytest.raises(InputError) as caught:

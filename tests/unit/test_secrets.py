@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import traceback
 from typing import Any
 
 import aiohttp
@@ -14,7 +13,7 @@ from aioresponses import aioresponses
 from component import segment
 from component.segment import client as client_module
 from component.segment.errors import InputError, SegmentError
-from tests.helpers import CANARY, CONNECTION, US
+from tests.helpers import CANARY, CONNECTION, US, assert_no_canary_in_error
 
 ERROR_BODY = {"errors": [{"type": "x", "message": f"token {CANARY} is not valid here"}]}
 
@@ -30,13 +29,6 @@ def assert_no_canary_in_logs(caplog: pytest.LogCaptureFixture) -> None:
         assert CANARY not in record.getMessage()
         assert CANARY not in repr(record.args)
         assert CANARY not in (record.exc_text or "")
-
-
-def assert_no_canary_in_error(error: BaseException) -> None:
-    assert CANARY not in str(error)
-    assert CANARY not in repr(error)
-    assert CANARY not in "".join(traceback.format_exception(error))
-    assert CANARY not in repr(vars(error))
 
 
 RESPONSES: list[dict[str, Any]] = [

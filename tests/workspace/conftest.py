@@ -9,19 +9,16 @@ from typing import Any
 import pytest
 
 from component import segment
-from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, Emulator, running_emulator
+from component.emulator import Emulator, running_emulator
 from component.workspace.export import Invoke
+from tests.helpers import emulator_connection
 
 WRITE_PREFIXES = ("create", "update", "delete", "add", "remove")
 
 
-def connection(emulator: Emulator) -> dict[str, Any]:
-    return {"apiKey": DEMO_API_KEY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url}
-
-
 def invoker(emulator: Emulator, calls: list[str] | None = None) -> Invoke:
     """segment.invoke against the emulator; `calls` records each action's key."""
-    conn = connection(emulator)
+    conn = emulator_connection(emulator)
 
     async def invoke(key: str, inputs: dict[str, Any]) -> dict[str, Any]:
         if calls is not None:
