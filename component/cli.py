@@ -30,7 +30,6 @@ argparse's parser for every subcommand (see `_run_arguments`); anything else goe
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
@@ -39,6 +38,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from component import console
 from component.paths import DATA_DIR, INDEX_PATH, MANIFEST_PATH
 
 if TYPE_CHECKING:
@@ -50,43 +50,6 @@ EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 #: The shell's codes for a program ended by SIGINT (Ctrl-C) and by SIGPIPE (a reader that left).
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 DISTRIBUTION = "segment-component"
-
-
-def _finite(value: Any) -> Any:
-    """`value` with NaN and the infinities as null (JSON has no such numbers; browsers do the same)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, list):
-        return [_finite(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    return value
-
-
-def _json_text(value: Any) -> str:
-    """Valid JSON whatever the answer held (NaN, lone surrogates) and whatever stdout can encode."""
-    try:
-        text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
-    except ValueError:  # Python's JSON reader accepts NaN and Infinity; its writer would emit them
-        value = _finite(value)
-        text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
-    try:
-        text.encode(sys.stdout.encoding or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        # A terminal that cannot show a character (PYTHONIOENCODING=ascii), or a lone surrogate
-        # that no encoding can carry: \u escapes are the same JSON in plain ASCII.
-        text = json.dumps(value, indent=2, ensure_ascii=True, allow_nan=False)
-    return text
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(_json_text(value) + "\n")
-
-
-def _write_line(text: str) -> None:
-    """One line of plain text on stdout, escaping what its encoding cannot show."""
-    encoding = sys.stdout.encoding or "utf-8"
-    sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
 
 
 def _fail(message: str, code: int) -> int:
@@ -172,7 +135,7 @@ def cmd_list(_: argparse.Namespace) -> int:
     width = max(len(entry["key"]) for entry in index)
     for entry in index:
         kind = "action" if entry["kind"] == "action" else "picklist"
-        _write_line(f"{entry['key']:<{width}}  {kind:<8}  {entry['label']}")
+        console.write(f"{entry['key']:<{width}}  {kind:<8}  {entry['label']}\n")
     return EXIT_OK
 
 
@@ -190,7 +153,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_INPUT)
     description = handler.describe()
     description["examplePayload"] = read_example(DATA_DIR, handler.fixture_path)
-    _print_json(description)
+    console.print_json(description)
     return EXIT_OK
 
 
@@ -303,7 +266,7 @@ def _run_async(main: Callable[[], Coroutine[Any, Any, Any]]) -> int:
         return _fail(str(exc), EXIT_FAILURE)
     except Exception as exc:  # never a bare traceback, and never a secret
         return _fail(secrets.redact(f"unexpected {type(exc).__name__}: {exc}"), EXIT_FAILURE)
-    _print_json(result)
+    console.print_json(result)
     return EXIT_OK
 
 

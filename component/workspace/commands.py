@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from component import console
 from component.segment.errors import InputError
 from component.workspace.export import Invoke
 from component.workspace.model import Snapshot, check, dumps, load
@@ -70,11 +71,6 @@ def _read_json(path: Path) -> Any:
 
 def _write(path: str, text: str) -> None:
     Path(path).write_text(text)
-
-
-def _print_json(value: Any) -> None:
-    """`--json` output: indented, keys sorted (so two runs compare line by line)."""
-    sys.stdout.write(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 @asynccontextmanager
@@ -155,7 +151,7 @@ async def run_export(output: str | None, use_emulator: bool) -> int:
         _write(output, text)
         note(f"wrote {output}")
     else:
-        sys.stdout.write(text)
+        console.write(text)
     if result.secrets:
         note(f"{len(result.secrets)} secret reference(s) written (apply reads them from the environment or "
              f"--secrets FILE): {', '.join(result.secrets)}")
@@ -168,9 +164,9 @@ async def run_diff(a: str, b: str, as_json: bool, use_emulator: bool) -> int:
     async with side(a, use_emulator) as left, side(b, use_emulator) as right:
         diff = compare(await _snapshot_of(*left), await _snapshot_of(*right))
     if as_json:
-        _print_json(diff.as_json())
+        console.print_json(diff.as_json(), sort_keys=True)  # sorted: two runs compare line by line
     else:
-        sys.stdout.write(diff.text())
+        console.write(diff.text())
     return EXIT_OK if diff.equal else EXIT_FAILURE
 
 
@@ -182,9 +178,9 @@ async def run_plan(file: str, prune: bool, as_json: bool, use_emulator: bool) ->
         assert invoke is not None
         plan, _current = await plan_snapshot(invoke, wanted, prune=prune)
     if as_json:
-        _print_json(plan.as_json())
+        console.print_json(plan.as_json(), sort_keys=True)
     else:
-        sys.stdout.write(plan.text())
+        console.write(plan.text())
     return EXIT_OK
 
 
@@ -201,7 +197,7 @@ async def run_apply(file: str, prune: bool, dry_run: bool, secrets_file: str | N
             note("dry run: applying to a throwaway emulator seeded from the live workspace")
             result = await run_dry(invoke, wanted, prune=prune, progress=note)
             _print_done(result.outcome.done, result.outcome.plan.left, dry=True)
-            sys.stdout.write("the workspace would then differ from today's by:\n" + (result.changes.text() or
+            console.write("the workspace would then differ from today's by:\n" + (result.changes.text() or
                              "nothing\n"))
             return EXIT_OK
         runner: list[Applier] = []
@@ -221,12 +217,12 @@ async def run_apply(file: str, prune: bool, dry_run: bool, secrets_file: str | N
 def _print_done(done: list[str], left: list[str], *, dry: bool) -> None:
     would = "would be " if dry else ""
     if not done:
-        sys.stdout.write(f"nothing {would}done: the workspace already matches\n")
+        console.write(f"nothing {would}done: the workspace already matches\n")
     else:
-        sys.stdout.write(f"{len(done)} operation(s) {would}done:\n" + "".join(f"  {d}\n" for d in done))
+        console.write(f"{len(done)} operation(s) {would}done:\n" + "".join(f"  {d}\n" for d in done))
     if left:
-        sys.stdout.write(f"left as they are ({len(left)}; --prune would remove them):\n")
-        sys.stdout.write("".join(f"  - {item}\n" for item in left))
+        console.write(f"left as they are ({len(left)}; --prune would remove them):\n")
+        console.write("".join(f"  - {item}\n" for item in left))
 
 
 def run_command(args: Any) -> int:

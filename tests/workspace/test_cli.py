@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,3 +147,32 @@ def test_bad_files_and_sides_exit_2_naming_the_field(
     monkeypatch.delenv("NOPE_SEGMENT_API_KEY", raising=False)
     code, _, err = run(capsys, "diff", "env:NOPE_", str(bad))
     assert code == 2 and "NOPE_SEGMENT_API_KEY is not set" in err
+
+
+def test_diff_and_plan_print_names_a_terminal_cannot_show(
+    two_workspaces: tuple[Emulator, Emulator], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    demo, _ = two_workspaces
+    snapshot = tmp_path / "workspace.json"
+    use(monkeypatch, demo)
+    assert run(capsys, "export", "-o", str(snapshot))[0] == 0
+    data = json.loads(snapshot.read_text())
+    website = data["sources"]["my-test-source-rhpd18"]["destinations"]
+    website["Café Hook ☕"] = website.pop("Order Webhook")
+    snapshot.write_text(json.dumps(data))
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    for extra in (["--json"], []):
+        done = subprocess.run([sys.executable, "-m", "component", "diff", "live", str(snapshot), *extra],
+                              capture_output=True, env=env, timeout=120, check=False)
+        assert done.returncode == 1, done.stderr
+        assert done.stdout.isascii() and b"Traceback" not in done.stderr
+        text = done.stdout.decode("ascii")
+        if extra:
+            assert "Café Hook ☕" in json.dumps(json.loads(text), ensure_ascii=False)
+        else:
+            assert "Caf\\xe9 Hook \\u2615" in text
+    done = subprocess.run([sys.executable, "-m", "component", "plan", str(snapshot), "--json"],
+                          capture_output=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0 and done.stdout.isascii(), done.stderr
+    assert "Café Hook ☕" in json.dumps(json.loads(done.stdout)["operations"], ensure_ascii=False)
