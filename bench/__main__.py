@@ -105,8 +105,14 @@ class Figure:
         return quartiles[0], quartiles[2]
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "median": self.median, "baseline": self.baseline, "ratio": self.ratio,
-                "pair_ratios": self.pair_ratios, "ratio_iqr": self.ratio_iqr}
+        return {
+            **asdict(self),
+            "median": self.median,
+            "baseline": self.baseline,
+            "ratio": self.ratio,
+            "pair_ratios": self.pair_ratios,
+            "ratio_iqr": self.ratio_iqr,
+        }
 
 
 # --- the emulator in its own process -------------------------------------------------------------
@@ -117,7 +123,9 @@ def emulator_process(seed: int) -> Iterator[str]:
     """Serve the emulator (rate limits off) in a child process; yield its URL."""
     process = subprocess.Popen(
         [sys.executable, "-m", "component.emulator", "--port", "0", "--seed", str(seed), "--no-rate-limits"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None
@@ -161,8 +169,9 @@ async def measured(work: Callable[[], Awaitable[Any]]) -> Round:
     return Round(time.perf_counter() - started, time.process_time() - cpu, _collections() - collections)
 
 
-async def pairs(component: Callable[[], Awaitable[Any]], raw: Callable[[], Awaitable[Any]],
-                repeats: int) -> tuple[list[Round], list[Round]]:
+async def pairs(
+    component: Callable[[], Awaitable[Any]], raw: Callable[[], Awaitable[Any]], repeats: int
+) -> tuple[list[Round], list[Round]]:
     """`repeats` paired rounds, the order inside a pair alternating."""
     component_rounds, raw_rounds = [], []
     for index in range(repeats):
@@ -197,13 +206,29 @@ async def per_call(url: str, s: Settings) -> list[Figure]:
         ours, raw = await pairs(component_calls, raw_calls, s.repeats)
     await segment.aclose()
     return [
-        Figure("per-call overhead: getSource, sequential", "µs/call", [r.seconds / s.calls * 1e6 for r in ours],
-               [r.seconds / s.calls * 1e6 for r in raw], "ratio ≤ 1.08", paired=True),
-        Figure("per-call client CPU: getSource, sequential", "µs/call", [r.cpu / s.calls * 1e6 for r in ours],
-               [r.cpu / s.calls * 1e6 for r in raw], paired=True,
-               note="time.process_time of the client process (the emulator runs in its own)"),
-        Figure("gc collections per run: getSource, sequential", f"per {s.calls:,} calls",
-               [float(r.collections) for r in ours], [float(r.collections) for r in raw], paired=True),
+        Figure(
+            "per-call overhead: getSource, sequential",
+            "µs/call",
+            [r.seconds / s.calls * 1e6 for r in ours],
+            [r.seconds / s.calls * 1e6 for r in raw],
+            "ratio ≤ 1.08",
+            paired=True,
+        ),
+        Figure(
+            "per-call client CPU: getSource, sequential",
+            "µs/call",
+            [r.cpu / s.calls * 1e6 for r in ours],
+            [r.cpu / s.calls * 1e6 for r in raw],
+            paired=True,
+            note="time.process_time of the client process (the emulator runs in its own)",
+        ),
+        Figure(
+            "gc collections per run: getSource, sequential",
+            f"per {s.calls:,} calls",
+            [float(r.collections) for r in ours],
+            [float(r.collections) for r in raw],
+            paired=True,
+        ),
     ]
 
 
@@ -259,8 +284,14 @@ async def picklist(url: str, s: Settings) -> tuple[Figure, Figure, float]:
             peaks_of.append(tracemalloc.get_traced_memory()[1] / 2**20)
             tracemalloc.stop()
     await segment.aclose()
-    timing = Figure(f"picklist: sources over {count:,} sources", "ms", [r.seconds * 1000 for r in ours],
-                    [r.seconds * 1000 for r in raw], "ratio ≤ 1.08", paired=True)
+    timing = Figure(
+        f"picklist: sources over {count:,} sources",
+        "ms",
+        [r.seconds * 1000 for r in ours],
+        [r.seconds * 1000 for r in raw],
+        "ratio ≤ 1.08",
+        paired=True,
+    )
     memory = Figure("picklist: peak memory", "MiB", peaks, raw_peaks, note="tracemalloc peak during one run")
     return timing, memory, statistics.median(r.cpu for r in ours) * 1000 / count * 1000
 
@@ -309,13 +340,29 @@ async def concurrency(url: str, s: Settings) -> list[Figure]:
     await segment.aclose()
     pool.max_concurrency = DEFAULT_MAX_CONCURRENCY
     return [
-        Figure(f"concurrency: {s.calls:,} getSource at {s.concurrency}", "ms", [r.seconds * 1000 for r in ours],
-               [r.seconds * 1000 for r in raw], "ratio ≤ 1.15",
-               f"the component's per-connection limit set to {s.concurrency} for this run", paired=True),
-        Figure(f"concurrency: client CPU per call at {s.concurrency}", "µs/call",
-               [r.cpu / s.calls * 1e6 for r in ours], [r.cpu / s.calls * 1e6 for r in raw], paired=True),
-        Figure(f"concurrency: gc collections per run at {s.concurrency}", f"per {s.calls:,} calls",
-               [float(r.collections) for r in ours], [float(r.collections) for r in raw], paired=True),
+        Figure(
+            f"concurrency: {s.calls:,} getSource at {s.concurrency}",
+            "ms",
+            [r.seconds * 1000 for r in ours],
+            [r.seconds * 1000 for r in raw],
+            "ratio ≤ 1.15",
+            f"the component's per-connection limit set to {s.concurrency} for this run",
+            paired=True,
+        ),
+        Figure(
+            f"concurrency: client CPU per call at {s.concurrency}",
+            "µs/call",
+            [r.cpu / s.calls * 1e6 for r in ours],
+            [r.cpu / s.calls * 1e6 for r in raw],
+            paired=True,
+        ),
+        Figure(
+            f"concurrency: gc collections per run at {s.concurrency}",
+            f"per {s.calls:,} calls",
+            [float(r.collections) for r in ours],
+            [float(r.collections) for r in raw],
+            paired=True,
+        ),
     ]
 
 
@@ -379,11 +426,17 @@ async def objects_in_flight(s: Settings) -> Figure:
                 ours.append(await alive_per_call(component_call))
         await segment.aclose()
         pool.max_concurrency = DEFAULT_MAX_CONCURRENCY
-    return Figure(f"objects alive per in-flight call ({n} in flight)", "gc-tracked objects", ours, raw,
-                  "≤ baseline + 9", "len(gc.get_objects()) while N calls wait on a server that never answers, "
-                  "minus before, over N. Each call opens a new connection here, whose objects (socket, transport, "
-                  "parser, timers) count on both sides; what the component adds is the difference. The target: ~15 "
-                  "alive per call where raw aiohttp keeps 6, that is at most 9 more than raw")
+    return Figure(
+        f"objects alive per in-flight call ({n} in flight)",
+        "gc-tracked objects",
+        ours,
+        raw,
+        "≤ baseline + 9",
+        "len(gc.get_objects()) while N calls wait on a server that never answers, "
+        "minus before, over N. Each call opens a new connection here, whose objects (socket, transport, "
+        "parser, timers) count on both sides; what the component adds is the difference. The target: ~15 "
+        "alive per call where raw aiohttp keeps 6, that is at most 9 more than raw",
+    )
 
 
 RAW_SCRIPT = """
@@ -461,31 +514,60 @@ def startup(url: str, s: Settings) -> list[Figure]:
     raw_cpu: list[float] = []
     for index in range(s.process_runs):
         # Paired rounds, the order turning each time, so a noisy moment hits every side alike.
-        sides = [(run, env, run_times, run_cpu), (raw, plain, raw_times, raw_cpu),
-                 (floor, plain, floor_times, [])]
-        for command, environment, times, cpus in sides[index % 3:] + sides[:index % 3]:
+        sides = [(run, env, run_times, run_cpu), (raw, plain, raw_times, raw_cpu), (floor, plain, floor_times, [])]
+        for command, environment, times, cpus in sides[index % 3 :] + sides[: index % 3]:
             elapsed, cpu = wall(command, environment)
             times.append(elapsed)
             cpus.append(cpu)
         list_times.append(wall([*cli, "list"], plain)[0])
     imports = []
     for _ in range(s.process_runs):
-        result = subprocess.run([sys.executable, "-X", "importtime", "-c", "import component"],
-                                capture_output=True, text=True, check=True, env=plain)
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import component"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=plain,
+        )
         cumulative = [int(line.split("|")[1]) for line in result.stderr.splitlines() if line.endswith("component")]
         imports.append(cumulative[-1] / 1000 if cumulative else float("nan"))
     shutil.rmtree(cache, ignore_errors=True)
     return [
-        Figure("start-up: `segment-component run getSource` process", "ms", run_times, raw_times, "ratio ≤ 1.20",
-               "baseline: a minimal Python script doing the same request with aiohttp; paired rounds; "
-               "bytecode compiled for both, as an installed package has it", paired=True),
-        Figure("start-up: `run getSource` process, CPU (user + system)", "ms", run_cpu, raw_cpu,
-               note="the OS's accounting of each child process, against the same raw script", paired=True),
-        Figure("start-up: a minimal aiohttp + pydantic script, against raw aiohttp", "ms", floor_times, raw_times,
-               note="the raw script plus pydantic's import and one input model and one connection model "
-               "(with a secret) built and used: what declaring inputs with pydantic costs any component", paired=True),
-        Figure("start-up: `run getSource` process, against the aiohttp + pydantic script", "ms", run_times,
-               floor_times, note="what the component's own code adds at start-up", paired=True),
+        Figure(
+            "start-up: `segment-component run getSource` process",
+            "ms",
+            run_times,
+            raw_times,
+            "ratio ≤ 1.20",
+            "baseline: a minimal Python script doing the same request with aiohttp; paired rounds; "
+            "bytecode compiled for both, as an installed package has it",
+            paired=True,
+        ),
+        Figure(
+            "start-up: `run getSource` process, CPU (user + system)",
+            "ms",
+            run_cpu,
+            raw_cpu,
+            note="the OS's accounting of each child process, against the same raw script",
+            paired=True,
+        ),
+        Figure(
+            "start-up: a minimal aiohttp + pydantic script, against raw aiohttp",
+            "ms",
+            floor_times,
+            raw_times,
+            note="the raw script plus pydantic's import and one input model and one connection model "
+            "(with a secret) built and used: what declaring inputs with pydantic costs any component",
+            paired=True,
+        ),
+        Figure(
+            "start-up: `run getSource` process, against the aiohttp + pydantic script",
+            "ms",
+            run_times,
+            floor_times,
+            note="what the component's own code adds at start-up",
+            paired=True,
+        ),
         Figure("start-up: `segment-component list` process", "ms", list_times, target="< 150 ms"),
         Figure("start-up: `import component` (importtime, cumulative)", "ms", imports),
     ]
@@ -511,8 +593,13 @@ async def emulator_throughput(url: str, s: Settings) -> Figure:
             deadline = started + s.emulator_seconds
             counts = await asyncio.gather(*(worker(deadline) for _ in range(32)))
             runs.append(sum(counts) / (time.perf_counter() - started))
-    return Figure("emulator: GET /sources/{id} at concurrency 32", "requests/s", runs, target="≥ 2,000/s",
-                  note="client and emulator share the machine's 2 cores")
+    return Figure(
+        "emulator: GET /sources/{id} at concurrency 32",
+        "requests/s",
+        runs,
+        target="≥ 2,000/s",
+        note="client and emulator share the machine's 2 cores",
+    )
 
 
 # --- the report ------------------------------------------------------------------------------------------
@@ -564,8 +651,12 @@ def _load(values: tuple[float, float, float]) -> str:
     return ", ".join(f"{value:.2f}" for value in values)
 
 
-def render(figures: list[Figure], settings: Settings, mode: str,
-           load: tuple[tuple[float, float, float], tuple[float, float, float]]) -> str:
+def render(
+    figures: list[Figure],
+    settings: Settings,
+    mode: str,
+    load: tuple[tuple[float, float, float], tuple[float, float, float]],
+) -> str:
     lines = [
         "# Benchmark report",
         "",
@@ -608,12 +699,18 @@ async def measure_in_process(url: str, s: Settings) -> list[Figure]:
     figures = await per_call(url, s)
     timing, memory, per_thousand = await picklist(url, s)
     small_per_thousand = await picklist_small(s)
-    figures += [timing, memory, Figure(
-        f"picklist: client CPU per 1,000 items, {timing.name.split(' over ')[1]} against {SMALL_SEED:,}",
-        "ms/1,000 items",
-        [per_thousand], [small_per_thousand], "ratio ≤ 1.10",
-        "linear when the cost per item at the large size is that at the small size (ratio near 1)",
-    )]
+    figures += [
+        timing,
+        memory,
+        Figure(
+            f"picklist: client CPU per 1,000 items, {timing.name.split(' over ')[1]} against {SMALL_SEED:,}",
+            "ms/1,000 items",
+            [per_thousand],
+            [small_per_thousand],
+            "ratio ≤ 1.10",
+            "linear when the cost per item at the large size is that at the small size (ratio near 1)",
+        ),
+    ]
     figures += await concurrency(url, s)
     figures.append(await objects_in_flight(s))
     figures.append(await emulator_throughput(url, s))
@@ -635,8 +732,14 @@ def main(argv: list[str] | None = None) -> int:
     mode = "smoke" if args.smoke else "full"
     out.mkdir(parents=True, exist_ok=True)
     (out / "REPORT.md").write_text(render(figures, settings, mode, load))
-    payload = {"mode": mode, "settings": asdict(settings), "machine": machine(), "versions": versions(),
-               "load_average": {"start": load[0], "end": load[1]}, "figures": [f.as_dict() for f in figures]}
+    payload = {
+        "mode": mode,
+        "settings": asdict(settings),
+        "machine": machine(),
+        "versions": versions(),
+        "load_average": {"start": load[0], "end": load[1]},
+        "figures": [f.as_dict() for f in figures],
+    }
     (out / "report.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     for figure in figures:
         ratio = f" ratio {figure.ratio:.3f}" if figure.ratio is not None else ""

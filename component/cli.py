@@ -101,8 +101,12 @@ def _progress_on_stderr() -> Iterator[None]:
 
 
 #: The environment variable behind each input the CLI fills from the environment.
-_VARIABLES = {"connection.apiKey": "SEGMENT_API_KEY", "connection.subdomain": "SEGMENT_SUBDOMAIN",
-              "connection.baseUrl": "SEGMENT_API_BASE_URL", "region": "SEGMENT_REGION"}
+_VARIABLES = {
+    "connection.apiKey": "SEGMENT_API_KEY",
+    "connection.subdomain": "SEGMENT_SUBDOMAIN",
+    "connection.baseUrl": "SEGMENT_API_BASE_URL",
+    "region": "SEGMENT_REGION",
+}
 
 
 def _variables_behind(fields: Sequence[str]) -> str:
@@ -115,10 +119,15 @@ def _check_environment(use_emulator: bool) -> None:
     """Refuse, before anything starts, an environment the run cannot use; names the variable."""
     from component.segment.client import pool
 
-    if not use_emulator and os.environ.get("SEGMENT_API_KEY", "").strip() \
-            and not os.environ.get("SEGMENT_SUBDOMAIN", "").strip():
-        raise ValueError("SEGMENT_SUBDOMAIN is not set: set it to the workspace slug (app.segment.com/<slug>) "
-                         "that SEGMENT_API_KEY belongs to")
+    if (
+        not use_emulator
+        and os.environ.get("SEGMENT_API_KEY", "").strip()
+        and not os.environ.get("SEGMENT_SUBDOMAIN", "").strip()
+    ):
+        raise ValueError(
+            "SEGMENT_SUBDOMAIN is not set: set it to the workspace slug (app.segment.com/<slug>) "
+            "that SEGMENT_API_KEY belongs to"
+        )
     pool.max_concurrency  # noqa: B018 -- reads $SEGMENT_MAX_CONCURRENCY, so a bad value is refused now
 
 
@@ -335,9 +344,7 @@ def cmd_check_connection(args: argparse.Namespace) -> int:
 def cmd_emulator(args: argparse.Namespace) -> int:
     from component.emulator.server import serve_from_shell
 
-    return serve_from_shell(
-        args.host, args.port, args.seed, rate_limits=not args.no_rate_limits, state_file=args.state
-    )
+    return serve_from_shell(args.host, args.port, args.seed, rate_limits=not args.no_rate_limits, state_file=args.state)
 
 
 _RESET_HELP = "start the built-in emulator's saved workspace again from the demo workspace"
@@ -386,9 +393,14 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         from component.segment.methods import HTTP_METHODS
 
         server = McpHost(
-            segment, host.connection, methods=HTTP_METHODS, read_only=args.read_only,
-            allow_writes=args.allow_writes, note=host.note,
-            default_inputs=default_inputs, examples_dir=DATA_DIR,
+            segment,
+            host.connection,
+            methods=HTTP_METHODS,
+            read_only=args.read_only,
+            allow_writes=args.allow_writes,
+            note=host.note,
+            default_inputs=default_inputs,
+            examples_dir=DATA_DIR,
         )
         if args.http is None:
             await serve_stdio(server)
@@ -407,18 +419,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if not is_loopback(args.host):
         if not args.allow_remote:
-            return _fail(f"--host {args.host} is not a loopback address: the server holds the API token, "
-                         "so serving it to the network needs --allow-remote", EXIT_INPUT)
-        sys.stderr.write(f"warning: serving on {args.host}: anyone who can reach this port can run every "
-                         "handler with the server's connection\n")
+            return _fail(
+                f"--host {args.host} is not a loopback address: the server holds the API token, "
+                "so serving it to the network needs --allow-remote",
+                EXIT_INPUT,
+            )
+        sys.stderr.write(
+            f"warning: serving on {args.host}: anyone who can reach this port can run every "
+            "handler with the server's connection\n"
+        )
 
     async def serve(host: HostConnection, default_inputs: dict[str, Any]) -> None:
         from component import segment
         from component.hosts.web.server import serve as serve_web
 
         await serve_web(
-            segment, bind=args.host, port=args.port, connection=host.connection,
-            emulator_url=host.emulator_url, note=host.note, examples_dir=DATA_DIR,
+            segment,
+            bind=args.host,
+            port=args.port,
+            connection=host.connection,
+            emulator_url=host.emulator_url,
+            note=host.note,
+            examples_dir=DATA_DIR,
             default_inputs=default_inputs or None,
         )
 
@@ -464,12 +486,22 @@ def _version_action() -> type[argparse.Action]:
     import argparse
 
     class VersionAction(argparse.Action):
-        def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
-                     default: Any = argparse.SUPPRESS, help: str | None = None) -> None:
+        def __init__(
+            self,
+            option_strings: Sequence[str],
+            dest: str = argparse.SUPPRESS,
+            default: Any = argparse.SUPPRESS,
+            help: str | None = None,
+        ) -> None:
             super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
 
-        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                     values: Any, option_string: str | None = None) -> None:
+        def __call__(
+            self,
+            parser: argparse.ArgumentParser,
+            namespace: argparse.Namespace,
+            values: Any,
+            option_string: str | None = None,
+        ) -> None:
             sys.stdout.write(f"{DISTRIBUTION} {_version()}\n")
             parser.exit()
 
@@ -563,8 +595,16 @@ def _run_arguments(argv: Sequence[str]) -> SimpleNamespace | None:
     an extra word) goes to argparse, which reads it, or refuses it, exactly as before."""
     if len(argv) < 2 or argv[0] != "run" or argv[1].startswith("-"):
         return None
-    args = SimpleNamespace(command="run", key=argv[1], input=None, set=None, debug=False, emulator=False,
-                           reset_emulator=False, func=cmd_run)
+    args = SimpleNamespace(
+        command="run",
+        key=argv[1],
+        input=None,
+        set=None,
+        debug=False,
+        emulator=False,
+        reset_emulator=False,
+        func=cmd_run,
+    )
     rest = iter(argv[2:])
     for word in rest:
         name, equals, value = word.partition("=")

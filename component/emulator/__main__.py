@@ -16,9 +16,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", default="8787", help="port; 0 picks a free one (default 8787)")
     parser.add_argument("--seed", default=None, metavar="N", help="add N sources, destinations and catalog entries")
-    parser.add_argument(
-        "--state", metavar="FILE", default=None, help="keep the workspace in FILE across restarts"
-    )
+    parser.add_argument("--state", metavar="FILE", default=None, help="keep the workspace in FILE across restarts")
     parser.add_argument("--no-rate-limits", action="store_true", help="never answer 429; send no limit headers")
     parser.add_argument(
         "--api-key",

@@ -173,11 +173,7 @@ class Call:
             count = DEFAULT_PAGE_COUNT
         else:
             count_raw = count_raw.strip()
-            if (
-                len(count_raw) > 9
-                or not _DIGITS.match(count_raw)
-                or not 1 <= int(count_raw) <= MAX_PAGE_COUNT
-            ):
+            if len(count_raw) > 9 or not _DIGITS.match(count_raw) or not 1 <= int(count_raw) <= MAX_PAGE_COUNT:
                 shown = count_raw if len(count_raw) <= 32 else count_raw[:32] + "..."
                 raise invalid(
                     "pagination.count",

@@ -205,8 +205,12 @@ async def running_emulator(
     """An emulator serving on ``host:port`` (0: a free port) for the duration of the block; with
     ``empty``, its workspace holds the catalogs and roles but no object."""
     emulator = Emulator(
-        seed=seed, rate_limits=rate_limits, api_keys=api_keys, record_requests=record_requests,
-        state_file=state_file, empty=empty,
+        seed=seed,
+        rate_limits=rate_limits,
+        api_keys=api_keys,
+        record_requests=record_requests,
+        state_file=state_file,
+        empty=empty,
     )
     await emulator.start(host, port)
     try:

@@ -126,15 +126,32 @@ class Table(dict[str, Record]):
 # The tables a request may change, in dump order; the catalogs and roles are fixed at start.
 # A new resource declares its own with declare_table() in its module under resources/.
 _MUTABLE = (
-    "sources", "destinations", "warehouses", "subscriptions", "functions", "transformations", "users", "invites"
+    "sources",
+    "destinations",
+    "warehouses",
+    "subscriptions",
+    "functions",
+    "transformations",
+    "users",
+    "invites",
 )
 # Records that embed their catalog entry as ``metadata``: dumped as the entry's id.
 _WITH_METADATA = {"sources": "source_catalog", "destinations": "destination_catalog", "warehouses": "warehouse_catalog"}
 DUMP_VERSION = 1
 # Keys of snapshots and dumps that are not tables.
 _RESERVED = frozenset(
-    {"connections", "ids", "version", "workspace", "tokenUserId", "sourceCatalog", "destinationCatalog",
-     "warehouseCatalog", "roles", "tables"}
+    {
+        "connections",
+        "ids",
+        "version",
+        "workspace",
+        "tokenUserId",
+        "sourceCatalog",
+        "destinationCatalog",
+        "warehouseCatalog",
+        "roles",
+        "tables",
+    }
 )
 # Tables resource modules declare for themselves: name -> kind (for 404 messages).
 _DECLARED_TABLES: dict[str, str] = {}

@@ -100,8 +100,9 @@ class HeldSecrets:
 #: Keys whose values are secrets wherever they appear in an input (a warehouse's `password`, a
 #: destination's `sharedSecret` or `apiKey`): an API error that echoes the request body would
 #: otherwise quote them.
-SENSITIVE_KEY = re.compile(r"passw(or)?d|passphrase|secret|token|api_?key|private_?key|credential|access_?key",
-                           re.IGNORECASE)
+SENSITIVE_KEY = re.compile(
+    r"passw(or)?d|passphrase|secret|token|api_?key|private_?key|credential|access_?key", re.IGNORECASE
+)
 
 
 def sensitive_values(value: Any) -> list[str]:
@@ -161,7 +162,13 @@ class Trace:
         if self.debug:
             logger.debug(
                 "%s: %s %s -> %s (attempt %d, %.1f ms, %d bytes)",
-                self.handler, method, path, status, attempt, ms, size,
+                self.handler,
+                method,
+                path,
+                status,
+                attempt,
+                ms,
+                size,
             )
 
     def finish(self, outcome: str) -> None:
@@ -176,6 +183,12 @@ class Trace:
                 tracemalloc.stop()
         logger.debug(
             "%s: %s in %.1f ms, %d HTTP call%s, %d retr%s%s",
-            self.handler, outcome, elapsed_ms, self.calls, "" if self.calls == 1 else "s",
-            self.retries, "y" if self.retries == 1 else "ies", memory,
+            self.handler,
+            outcome,
+            elapsed_ms,
+            self.calls,
+            "" if self.calls == 1 else "s",
+            self.retries,
+            "y" if self.retries == 1 else "ies",
+            memory,
         )

@@ -125,5 +125,9 @@ class WouldSend(ComponentError):
         super().__init__(f"dry run: would send {method} {path}")
 
     def describe(self) -> dict[str, Any]:
-        return {"method": self.method, "path": self.path, "query": [list(pair) for pair in self.query],
-                "body": self.body}
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": [list(pair) for pair in self.query],
+            "body": self.body,
+        }

@@ -399,8 +399,7 @@ class InputSpec(Generic[ModelT]):
     @cached_property
     def secret_attributes(self) -> tuple[str, ...]:
         """The model's attribute names of the secret inputs (what the runtime must keep out of logs)."""
-        return tuple(name for name, info in self.model.model_fields.items()
-                     if (info.alias or name) in self.secret_keys)
+        return tuple(name for name, info in self.model.model_fields.items() if (info.alias or name) in self.secret_keys)
 
     @cached_property
     def secret_keys(self) -> frozenset[str]:
@@ -444,9 +443,7 @@ class InputSpec(Generic[ModelT]):
             if error.validator == "required":
                 missing = [name for name in expected if name not in instance]
                 prefix = _json_path(error.absolute_path)
-                errors.extend(
-                    FieldError(f"{prefix}.{name}" if prefix else name, "is required") for name in missing
-                )
+                errors.extend(FieldError(f"{prefix}.{name}" if prefix else name, "is required") for name in missing)
             elif error.validator == "additionalProperties":
                 allowed = set(schema.get("properties", {}))
                 prefix = _json_path(error.absolute_path)

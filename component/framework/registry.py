@@ -151,28 +151,59 @@ class Registry(Generic[CtxT]):
         (self.actions if handler.kind == "action" else self.data_sources)[handler.key] = handler
 
     def action(
-        self, key: str, *, label: str, description: str, example: Mapping[str, Any],
+        self,
+        key: str,
+        *,
+        label: str,
+        description: str,
+        example: Mapping[str, Any],
         connection_input: str = "connectionInput",
     ) -> Callable[[ActionFunc[CtxT, InT, R]], ActionFunc[CtxT, InT, R]]:
         """Declare an action: it returns `{"data": <what the handler returns>}`."""
 
         def register(func: ActionFunc[CtxT, InT, R]) -> ActionFunc[CtxT, InT, R]:
-            self._add(Handler("action", key, label, description, _bind(func), _input_model(func, InputModel),
-                              dict(example), connection_input, func.__module__))
+            self._add(
+                Handler(
+                    "action",
+                    key,
+                    label,
+                    description,
+                    _bind(func),
+                    _input_model(func, InputModel),
+                    dict(example),
+                    connection_input,
+                    func.__module__,
+                )
+            )
             return func
 
         return register
 
     def data_source(
-        self, key: str, *, label: str, description: str, example: Mapping[str, Any] | None = None,
+        self,
+        key: str,
+        *,
+        label: str,
+        description: str,
+        example: Mapping[str, Any] | None = None,
         connection_input: str = "connection",
     ) -> Callable[[DataSourceFunc[CtxT, PickT]], DataSourceFunc[CtxT, PickT]]:
         """Declare a picklist: the handler returns Choices; the runtime filters and sorts them."""
 
         def register(func: DataSourceFunc[CtxT, PickT]) -> DataSourceFunc[CtxT, PickT]:
-            self._add(Handler("dataSource", key, label, description, _bind(func),
-                              _input_model(func, PicklistInputModel), dict(example or {}), connection_input,
-                              func.__module__))
+            self._add(
+                Handler(
+                    "dataSource",
+                    key,
+                    label,
+                    description,
+                    _bind(func),
+                    _input_model(func, PicklistInputModel),
+                    dict(example or {}),
+                    connection_input,
+                    func.__module__,
+                )
+            )
             return func
 
         return register

@@ -252,11 +252,15 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         kind = type(exc).__name__
         if calls == 0 and isinstance(exc, ValueError):
             return self.input_error.single(
-                "(inputs)", f"could not be turned into a request ({kind}): check for line breaks or "
-                "control characters in names, keys and file names", handler=key,
+                "(inputs)",
+                f"could not be turned into a request ({kind}): check for line breaks or "
+                "control characters in names, keys and file names",
+                handler=key,
             )
-        return self.internal_error(f"{key} failed unexpectedly ({kind}) after {calls} HTTP call"
-                                   f"{'' if calls == 1 else 's'}; this is a bug in the component")
+        return self.internal_error(
+            f"{key} failed unexpectedly ({kind}) after {calls} HTTP call"
+            f"{'' if calls == 1 else 's'}; this is a bug in the component"
+        )
 
     async def test_connection(
         self, connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any

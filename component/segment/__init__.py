@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     data_sources: dict[str, Handler[SegmentContext]]
     component: Component[SegmentConnection, SegmentContext]
 
+
 def _definition() -> Component[SegmentConnection, SegmentContext]:
     from component.segment.definition import segment as the_component
 
@@ -117,5 +118,4 @@ class _SegmentModule(ModuleType):
 
 sys.modules[__name__].__class__ = _SegmentModule
 
-__all__ = ["aclose", "actions", "component", "data_sources", "invoke", "load_handlers", "manifest",
-           "test_connection"]
+__all__ = ["aclose", "actions", "component", "data_sources", "invoke", "load_handlers", "manifest", "test_connection"]

@@ -394,8 +394,10 @@ def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, 
     first = _first_error(body)
     message = first.get("message")
     if not isinstance(message, str) or not message:
-        message = "the API returned an error without a message" if body is not None else (
-            "the API returned a non-JSON error body"
+        message = (
+            "the API returned an error without a message"
+            if body is not None
+            else ("the API returned a non-JSON error body")
         )
     # An API (or a proxy) that echoes the token must not put it in our errors: every part of the
     # answer that the error keeps is redacted, not only the message.
@@ -520,9 +522,7 @@ class Headers(Mapping[str, str]):
 _HEADERS: dict[tuple[str, bool, str], Headers] = {}
 
 
-def _request_headers(
-    media_type: str, extra: Mapping[str, str] | None, content_type: bool, api_key: str
-) -> Headers:
+def _request_headers(media_type: str, extra: Mapping[str, str] | None, content_type: bool, api_key: str) -> Headers:
     """Accept, the caller's headers, Content-Type, then the credentials, set last so that no
     caller-supplied header replaces them. Built here so that no caller's frame holds the token in
     a plain dict; without extra headers the (immutable) result is shared by every call."""
@@ -616,7 +616,9 @@ class SegmentClient:
                 raise InputError.single("(body)", "is not JSON data")
         if self.dry_run and method not in ("GET", "HEAD", "OPTIONS"):
             raise WouldSend(
-                method, secrets.redact(route), [(k, secrets.redact(v)) for k, v in query],
+                method,
+                secrets.redact(route),
+                [(k, secrets.redact(v)) for k, v in query],
                 _redacted(json_body) if json_body is not None else _redacted(_describe_data(data)),
             )
         started = time.monotonic()  # for the message of a call that fails after several tries
@@ -673,8 +675,13 @@ class SegmentClient:
             reraise=True,
             before_sleep=lambda state: progress.waiting(
                 state.next_action.sleep if state.next_action else 0.0,
-                _wait_reason(state.outcome.exception() if state.outcome else None, method, route,
-                             state.attempt_number + 2, policy.attempts),
+                _wait_reason(
+                    state.outcome.exception() if state.outcome else None,
+                    method,
+                    route,
+                    state.attempt_number + 2,
+                    policy.attempts,
+                ),
             ),
             sleep=lambda seconds: pause(seconds),  # looked up per wait, so tests can replace it
         )
@@ -686,8 +693,7 @@ class SegmentClient:
                     limit = await self.sessions.limit(self.base_url, self.api_key)
                     await limit.acquire()
                     try:
-                        return await self._send(method, url, route, query, body, headers, response_type, policy,
-                                                tries)
+                        return await self._send(method, url, route, query, body, headers, response_type, policy, tries)
                     finally:
                         limit.release()
         except TransportError as exc:
@@ -698,7 +704,8 @@ class SegmentClient:
         # the error a caller gets carries no chain).
         raise TransportError(
             f"{last.reason} (the last of {tries} tries, {progress.duration(time.monotonic() - started)} in all)",
-            method=method, path=route,
+            method=method,
+            path=route,
         )
 
     async def _send(
@@ -729,7 +736,11 @@ class SegmentClient:
                 # Awaiting the request context (not entering it) gives the response with no frame
                 # of aiohttp's context manager in between; it is released below.
                 response = await session.request(
-                    method, url, params=query or None, data=body, headers=headers,
+                    method,
+                    url,
+                    params=query or None,
+                    data=body,
+                    headers=headers,
                     timeout=_timeout(policy.timeout, policy.connect_timeout),
                     allow_redirects=False,  # a redirect could carry the token to another origin
                 )
@@ -779,8 +790,14 @@ class SegmentClient:
         return self.request("DELETE", route, query=query, **options)
 
     async def pages(
-        self, route: str, *, count: int = FULL_PAGE, cursor: str | None = None, query: Query = (),
-        collection: str | None = None, **options: Any,
+        self,
+        route: str,
+        *,
+        count: int = FULL_PAGE,
+        cursor: str | None = None,
+        query: Query = (),
+        collection: str | None = None,
+        **options: Any,
     ) -> AsyncIterator[dict[str, Any]]:
         """Yield the `data` object of each page, following `data.pagination.next` to the end.
 
@@ -793,8 +810,9 @@ class SegmentClient:
         pages = items = 0
         while True:
             if pages >= policy.max_pages:
-                raise TooManyPages(limit="max_pages", value=policy.max_pages, pages=pages, items=items,
-                                   method="GET", path=route)
+                raise TooManyPages(
+                    limit="max_pages", value=policy.max_pages, pages=pages, items=items, method="GET", path=route
+                )
             body = await self.get(route, [*query, *page_query(count, cursor)], **options)
             data = body.get("data") if isinstance(body, dict) else None
             if not isinstance(data, dict):
@@ -804,8 +822,9 @@ class SegmentClient:
             if isinstance(page, list):
                 items += len(page)
                 if items > policy.max_items:
-                    raise TooManyPages(limit="max_items", value=policy.max_items, pages=pages, items=items,
-                                       method="GET", path=route)
+                    raise TooManyPages(
+                        limit="max_items", value=policy.max_items, pages=pages, items=items, method="GET", path=route
+                    )
             progress.paged(f"GET {route}", pages, items)
             yield data
             pagination = data.get("pagination")
@@ -872,6 +891,4 @@ def _parse(raw: bytes, response_type: ResponseType, status: int, method: str, ro
     try:
         return _loads(raw)
     except ValueError:
-        raise MalformedResponse(
-            status, "the response body is not valid JSON", method=method, path=route
-        ) from None
+        raise MalformedResponse(status, "the response body is not valid JSON", method=method, path=route) from None

@@ -54,8 +54,10 @@ class SegmentConnection(InputModel):
         if isinstance(value, str):
             value = value.strip()
             if value and not TOKEN_CHARS.match(value):
-                raise ValueError("must be printable ASCII without spaces or line breaks (check for a stray "
-                                 "character when pasting it)")
+                raise ValueError(
+                    "must be printable ASCII without spaces or line breaks (check for a stray "
+                    "character when pasting it)"
+                )
         return value
 
     @field_validator("base_url")
@@ -129,7 +131,10 @@ async def test_connection(ctx: SegmentContext, connection: SegmentConnection) ->
         raise Unauthorized(
             401,
             "the API key was refused: check the token, and that the region matches the workspace's",
-            method=exc.method, path=exc.path, type=exc.type, request_id=exc.request_id,
+            method=exc.method,
+            path=exc.path,
+            type=exc.type,
+            request_id=exc.request_id,
         ) from None
     data = body.get("data") if isinstance(body, dict) else None
     workspace = data.get("workspace") if isinstance(data, dict) else None

@@ -34,7 +34,7 @@ def _field(name: str) -> Label:
 
 
 def _instance_label(name: str | None, item: dict[str, Any]) -> str:
-    """"name (type)" for an instance of a catalog type; "type (id)" when it has no name of its own.
+    """ "name (type)" for an instance of a catalog type; "type (id)" when it has no name of its own.
 
     The replaced component labelled Destinations and Warehouses by their type only, so two Postgres
     warehouses looked the same. A name equal to the type says nothing more, and counts as none.
@@ -139,10 +139,12 @@ async def select_warehouse_metadata(ctx: SegmentContext, inputs: SegmentPicklist
 )
 async def select_function(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
     """One listing per resource type, run concurrently: the API requires `resourceType`."""
-    per_type = await asyncio.gather(*(
-        choices(ctx.client, "/functions", "functions", _function_label, query=[("resourceType", kind)])
-        for kind in FUNCTION_TYPES
-    ))
+    per_type = await asyncio.gather(
+        *(
+            choices(ctx.client, "/functions", "functions", _function_label, query=[("resourceType", kind)])
+            for kind in FUNCTION_TYPES
+        )
+    )
     return [choice for listed in per_type for choice in listed]
 
 

@@ -109,8 +109,7 @@ async def host_connection(
     base_url = env.get("SEGMENT_API_BASE_URL", "").strip()
     if base_url and not use_emulator:
         note = (
-            f"no SEGMENT_API_KEY set: using the emulator at {base_url} (SEGMENT_API_BASE_URL) "
-            "with its demo credentials"
+            f"no SEGMENT_API_KEY set: using the emulator at {base_url} (SEGMENT_API_BASE_URL) with its demo credentials"
         )
         credentials = {"apiKey": DEMO_API_KEY, "subdomain": env.get("SEGMENT_SUBDOMAIN", "").strip() or DEMO_SUBDOMAIN}
         yield HostConnection({**credentials, "baseUrl": base_url}, emulator_url=base_url, note=note)
@@ -129,8 +128,7 @@ async def host_connection(
             emulator = await stack.enter_async_context(running_emulator(state_file=path))
         where = f", workspace kept in {path}" if path is not None else ""
         note = (
-            f"{why}: running against the built-in Segment API emulator (demo workspace{where}) "
-            f"at {emulator.url}{kept}"
+            f"{why}: running against the built-in Segment API emulator (demo workspace{where}) at {emulator.url}{kept}"
         )
         yield HostConnection(
             {"apiKey": DEMO_API_KEY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emulator.url},

@@ -145,7 +145,11 @@ class ResponseTooLarge(LimitExceeded):
         self.status = status
         super().__init__(
             f"the response body (status {status}) is larger than the limit {limit}={value} bytes; "
-            "it was not read further", limit=limit, value=value, method=method, path=path,
+            "it was not read further",
+            limit=limit,
+            value=value,
+            method=method,
+            path=path,
         )
 
 
@@ -159,7 +163,10 @@ class TooManyPages(LimitExceeded):
         super().__init__(
             f"stopped after {pages} page{'' if pages == 1 else 's'} and {items} item{'' if items == 1 else 's'}: "
             f"the API kept returning a next page past the limit {limit}={value}",
-            limit=limit, value=value, method=method, path=path,
+            limit=limit,
+            value=value,
+            method=method,
+            path=path,
         )
 
 

@@ -37,31 +37,42 @@ def _id_input(label: str, help_text: str, example: str, data_source: str, depend
     default_help, default_label = help_text, label
 
     def declare(help_text: str = default_help, *, label: str = default_label) -> Any:
-        return Input(label, help_text, example=example, data_source=data_source, depends_on=depends_on,
-                     min_length=1)
+        return Input(label, help_text, example=example, data_source=data_source, depends_on=depends_on, min_length=1)
 
     return declare
 
 
 source_id = _id_input("Source ID", "The id of the Source.", DEMO_SOURCE, "sources")
 destination_id = _id_input("Destination ID", "The id of the Destination.", DEMO_DESTINATION, "destination")
-subscription_id = _id_input("Subscription ID", "The id of the Destination Subscription.", DEMO_SUBSCRIPTION,
-                            "selectSubscription", depends_on=("destinationId",))
+subscription_id = _id_input(
+    "Subscription ID",
+    "The id of the Destination Subscription.",
+    DEMO_SUBSCRIPTION,
+    "selectSubscription",
+    depends_on=("destinationId",),
+)
 warehouse_id = _id_input("Warehouse ID", "The id of the Warehouse.", DEMO_WAREHOUSE, "warehouses")
 function_id = _id_input("Function ID", "The id of the Function.", DEMO_FUNCTION, "selectFunction")
-transformation_id = _id_input("Transformation ID", "The id of the Transformation.", DEMO_TRANSFORMATION,
-                              "selectTransformation")
+transformation_id = _id_input(
+    "Transformation ID", "The id of the Transformation.", DEMO_TRANSFORMATION, "selectTransformation"
+)
 user_id = _id_input("User ID", "The id of the user.", DEMO_USER, "selectUser")
 role_id = _id_input("Role ID", "The id of the role to grant.", DEMO_ROLE, "selectRole")
 destination_metadata_id = _id_input(
-    "Destination Metadata ID", "The id of the Destination type in the Destinations catalog.",
-    DEMO_DESTINATION_METADATA, "selectDestinationMetadata",
+    "Destination Metadata ID",
+    "The id of the Destination type in the Destinations catalog.",
+    DEMO_DESTINATION_METADATA,
+    "selectDestinationMetadata",
 )
 source_metadata_id = _id_input(
-    "Source Metadata ID", "The id of the Source type in the Sources catalog.", DEMO_SOURCE_METADATA,
+    "Source Metadata ID",
+    "The id of the Source type in the Sources catalog.",
+    DEMO_SOURCE_METADATA,
     "selectSourceMetadata",
 )
 warehouse_metadata_id = _id_input(
-    "Warehouse Metadata ID", "The id of the Warehouse type in the Warehouses catalog.", DEMO_WAREHOUSE_METADATA,
+    "Warehouse Metadata ID",
+    "The id of the Warehouse type in the Warehouses catalog.",
+    DEMO_WAREHOUSE_METADATA,
     "selectWarehouseMetadata",
 )

@@ -72,9 +72,5 @@ def settings_input(resource: str, *, example: dict[str, Any], required: bool = F
 
 
 def enabled_input(resource: str, *, verb: str, default: bool | None = None) -> Any:
-    given = (
-        "Leave empty to keep the current value." if default is None
-        else f"Defaults to {str(default).lower()}."
-    )
+    given = "Leave empty to keep the current value." if default is None else f"Defaults to {str(default).lower()}."
     return Input("Enabled", f"Enable to allow this {resource} to {verb}. {given}", default=default)
-

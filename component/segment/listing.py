@@ -10,8 +10,9 @@ from component.segment.client import Query, SegmentClient, page_query
 from component.segment.inputs import PageInputs
 
 
-async def list_page(client: SegmentClient, route: str, collection: str, inputs: PageInputs,
-                    query: Query = (), **options: Any) -> Any:
+async def list_page(
+    client: SegmentClient, route: str, collection: str, inputs: PageInputs, query: Query = (), **options: Any
+) -> Any:
     """One page as the API returns it, or with `fetchAll` every item in one body.
 
     With `fetchAll` the body is `{"data": {<collection>: [all items], "pagination":

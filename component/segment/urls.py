@@ -100,7 +100,7 @@ def _split(template: str) -> tuple[tuple[str, str | None], ...]:
     parts: list[tuple[str, str | None]] = []
     at = 0
     for match in _PLACEHOLDER.finditer(template):
-        parts.append((template[at:match.start()], match.group(1)))
+        parts.append((template[at : match.start()], match.group(1)))
         at = match.end()
     parts.append((template[at:], None))
     _TEMPLATES[template] = split = tuple(parts)
@@ -139,8 +139,10 @@ def check_raw_path(raw: str) -> str:
     if not _PATH_CHARS.match(text):
         raise UnsafeUrl("must be plain ASCII without spaces or control characters (percent-encode them)")
     # A scheme, "//host", or "host:port/..." without a leading slash ("[::1]:443/x"): all name a host.
-    if _SCHEME.match(text) or text.startswith("//") or (
-        not text.startswith("/") and ":" in text.partition("?")[0].split("/")[0]
+    if (
+        _SCHEME.match(text)
+        or text.startswith("//")
+        or (not text.startswith("/") and ":" in text.partition("?")[0].split("/")[0])
     ):
         raise UnsafeUrl("must be a path such as /sources, not a URL: the host is set by the connection")
     if "\\" in text:

@@ -35,17 +35,33 @@ SUBSCRIPTION_WINDOW = 60.0
 Progress = Callable[[str], None]
 
 CREATED = {
-    "source": "source", "destination": "destination", "subscription": "destinationSubscription",
-    "warehouse": "warehouse", "function": "function", "transformation": "transformation",
+    "source": "source",
+    "destination": "destination",
+    "subscription": "destinationSubscription",
+    "warehouse": "warehouse",
+    "function": "function",
+    "transformation": "transformation",
 }
 TRANSFORMATION_INPUTS = {
-    "name": "name", "enabled": "enabled", "if": "ifInput", "destinationMetadataId": "destinationMetadataId",
-    "newEventName": "newEventName", "propertyRenames": "propertyRenames",
-    "propertyValueTransformations": "propertyValueTransformations", "fqlDefinedProperties": "fqlDefinedProperties",
-    "drop": "drop", "allowProperties": "allowProperties", "hashPropertiesConfiguration": "hashPropertiesConfiguration",
+    "name": "name",
+    "enabled": "enabled",
+    "if": "ifInput",
+    "destinationMetadataId": "destinationMetadataId",
+    "newEventName": "newEventName",
+    "propertyRenames": "propertyRenames",
+    "propertyValueTransformations": "propertyValueTransformations",
+    "fqlDefinedProperties": "fqlDefinedProperties",
+    "drop": "drop",
+    "allowProperties": "allowProperties",
+    "hashPropertiesConfiguration": "hashPropertiesConfiguration",
 }
-FUNCTION_INPUTS = {"code": "code", "settings": "settings", "name": "displayName", "logoUrl": "logoUrl",
-                   "description": "description"}
+FUNCTION_INPUTS = {
+    "code": "code",
+    "settings": "settings",
+    "name": "displayName",
+    "logoUrl": "logoUrl",
+    "description": "description",
+}
 
 
 def _quiet(_: str) -> None:
@@ -74,8 +90,10 @@ class Pacer:
             # A margin past the window's end: the server's clock started its window a little later.
             wait = self.stamps[-self.limit] + self.window + min(1.0, self.window * 0.05) - now
             if wait > 0:
-                notify(f"waiting {wait:.1f}s: Segment allows {self.limit} Destination Subscription writes "
-                       f"per {self.window:g}s")
+                notify(
+                    f"waiting {wait:.1f}s: Segment allows {self.limit} Destination Subscription writes "
+                    f"per {self.window:g}s"
+                )
                 self.waited += wait
                 await self.sleep(wait)
         self.stamps.append(self.clock())
@@ -101,8 +119,10 @@ class Secrets:
         for op in plan.ops:
             for name in sorted(set(secret_references(_sent_fields(op)))):
                 if name not in self.values and name not in out:
-                    out[name] = (f"is not set (needed by {op.describe().split(':')[0]}): set it in the "
-                                 "environment or in the --secrets file")
+                    out[name] = (
+                        f"is not set (needed by {op.describe().split(':')[0]}): set it in the "
+                        "environment or in the --secrets file"
+                    )
         errors = [FieldError(name, reason) for name, reason in out.items()]
         for op in plan.ops:
             errors += _secrets_left_out(op)
@@ -119,10 +139,13 @@ def _secrets_left_out(op: Op) -> list[FieldError]:
     current = op.have.fields.get("settings") or {}
     wanted = op.want.fields.get("settings") or {}
     return [
-        FieldError(f"{op.obj.address}.settings.{key}",
-                   "is a secret the API does not return: state it in the file (as a $secret reference) "
-                   "so that the settings can be updated without losing it")
-        for key, value in sorted(current.items()) if is_secret_ref(value) and key not in wanted
+        FieldError(
+            f"{op.obj.address}.settings.{key}",
+            "is a secret the API does not return: state it in the file (as a $secret reference) "
+            "so that the settings can be updated without losing it",
+        )
+        for key, value in sorted(current.items())
+        if is_secret_ref(value) and key not in wanted
     ]
 
 
@@ -141,8 +164,15 @@ def _sent_fields(op: Op) -> Any:
 class Applier:
     """Runs one plan. `done` lists what was done, also when it stops part-way."""
 
-    def __init__(self, invoke: Invoke, have: Mapping[tuple[str, tuple[str, ...]], Obj], *,
-                 secrets: Secrets, progress: Progress = _quiet, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        invoke: Invoke,
+        have: Mapping[tuple[str, tuple[str, ...]], Obj],
+        *,
+        secrets: Secrets,
+        progress: Progress = _quiet,
+        pacer: Pacer | None = None,
+    ) -> None:
         self.invoke = invoke
         self.have = have
         self.secrets = secrets
@@ -196,18 +226,29 @@ class Applier:
             inputs = {"destinationId": self._have_id("destination", obj.key[:-1]), "subscriptionId": obj.id}
             await self._call(op, "deleteDestinationSubscription", inputs)
             return
-        key = {"source": "deleteSource", "destination": "deleteDestination", "warehouse": "deleteWarehouse",
-               "function": "deleteFunction", "transformation": "deleteTransformation"}[op.kind]
+        key = {
+            "source": "deleteSource",
+            "destination": "deleteDestination",
+            "warehouse": "deleteWarehouse",
+            "function": "deleteFunction",
+            "transformation": "deleteTransformation",
+        }[op.kind]
         await self._call(op, key, {f"{op.kind}Id": obj.id})
 
     async def _disconnect(self, op: Op) -> None:
         assert op.have is not None and op.have.id is not None
-        await self._call(op, "removeSourceConnectionFromWarehouse", {
-            "warehouseId": op.have.id, "sourceId": self._have_id("source", (op.source,))})
+        await self._call(
+            op,
+            "removeSourceConnectionFromWarehouse",
+            {"warehouseId": op.have.id, "sourceId": self._have_id("source", (op.source,))},
+        )
 
     async def _connect(self, op: Op) -> None:
-        await self._call(op, "addConnectionFromSourceToWarehouse", {
-            "warehouseId": self._id("warehouse", op.obj.key), "sourceId": self._id("source", (op.source,))})
+        await self._call(
+            op,
+            "addConnectionFromSourceToWarehouse",
+            {"warehouseId": self._id("warehouse", op.obj.key), "sourceId": self._id("source", (op.source,))},
+        )
 
     # -------------------------------------------------------------------------- creates
     async def _created(self, op: Op, key: str, inputs: dict[str, Any]) -> str:
@@ -219,48 +260,85 @@ class Applier:
     async def _create_source(self, op: Op) -> None:
         fields = op.obj.fields
         slug = op.obj.key[0]
-        new_id = await self._created(op, "createSource", {
-            "slug": slug, "metadataId": fields["metadataId"], "enabled": bool(fields.get("enabled", True)),
-            "settings": self._settings(op), "disconnectAllWarehouses": True})
+        new_id = await self._created(
+            op,
+            "createSource",
+            {
+                "slug": slug,
+                "metadataId": fields["metadataId"],
+                "enabled": bool(fields.get("enabled", True)),
+                "settings": self._settings(op),
+                "disconnectAllWarehouses": True,
+            },
+        )
         if fields.get("name") and fields["name"] != slug:  # createSource takes no name
             await self._call(op, "updateSource", {"sourceId": new_id, "name": fields["name"]})
 
     async def _create_destination(self, op: Op) -> None:
         fields = op.obj.fields
-        await self._created(op, "createDestination", {
-            "sourceId": self._id("source", op.obj.key[:1]), "metadataId": fields["metadataId"],
-            "name": op.obj.name, "enabled": bool(fields.get("enabled", False)), "settings": self._settings(op)})
+        await self._created(
+            op,
+            "createDestination",
+            {
+                "sourceId": self._id("source", op.obj.key[:1]),
+                "metadataId": fields["metadataId"],
+                "name": op.obj.name,
+                "enabled": bool(fields.get("enabled", False)),
+                "settings": self._settings(op),
+            },
+        )
 
     async def _create_subscription(self, op: Op) -> None:
         fields = op.obj.fields
-        inputs = {"destinationId": self._id("destination", op.obj.key[:-1]), "name": op.obj.name,
-                  "actionId": fields["actionId"], "trigger": fields["trigger"],
-                  "enabled": bool(fields.get("enabled", False)), "settings": self._settings(op)}
+        inputs = {
+            "destinationId": self._id("destination", op.obj.key[:-1]),
+            "name": op.obj.name,
+            "actionId": fields["actionId"],
+            "trigger": fields["trigger"],
+            "enabled": bool(fields.get("enabled", False)),
+            "settings": self._settings(op),
+        }
         if fields.get("modelId"):
             inputs["modelId"] = fields["modelId"]
         await self._created(op, "createDestinationSubscription", inputs)
 
     async def _create_warehouse(self, op: Op) -> None:
         fields = op.obj.fields
-        inputs = {"metadataId": fields["metadataId"], "settings": self._settings(op),
-                  "enabled": bool(fields.get("enabled", True)), "disconnectAllSources": True}
+        inputs = {
+            "metadataId": fields["metadataId"],
+            "settings": self._settings(op),
+            "enabled": bool(fields.get("enabled", True)),
+            "disconnectAllSources": True,
+        }
         if fields.get("name") is not None:
             inputs["name"] = fields["name"]
         await self._created(op, "createWarehouse", inputs)
 
     async def _create_function(self, op: Op) -> None:
         fields = op.obj.fields
-        inputs = {"displayName": op.obj.name, "resourceType": fields["resourceType"], "code": fields["code"],
-                  "settings": fields.get("settings") or []}
+        inputs = {
+            "displayName": op.obj.name,
+            "resourceType": fields["resourceType"],
+            "code": fields["code"],
+            "settings": fields.get("settings") or [],
+        }
         inputs.update({k: fields[k] for k in ("logoUrl", "description") if fields.get(k)})
         await self._created(op, "createFunction", inputs)
 
     async def _create_transformation(self, op: Op) -> None:
         fields = self.secrets.resolve(op.obj.fields)
-        inputs = {"sourceId": self._id("source", (fields["source"],)), "name": op.obj.name,
-                  "enabled": bool(fields.get("enabled", True))}
-        inputs.update({TRANSFORMATION_INPUTS[k]: v for k, v in fields.items()
-                       if k in TRANSFORMATION_INPUTS and k != "name" and v is not None})
+        inputs = {
+            "sourceId": self._id("source", (fields["source"],)),
+            "name": op.obj.name,
+            "enabled": bool(fields.get("enabled", True)),
+        }
+        inputs.update(
+            {
+                TRANSFORMATION_INPUTS[k]: v
+                for k, v in fields.items()
+                if k in TRANSFORMATION_INPUTS and k != "name" and v is not None
+            }
+        )
         await self._created(op, "createTransformation", inputs)
 
     # -------------------------------------------------------------------------- updates
@@ -287,8 +365,10 @@ class Applier:
 
     async def _update_subscription(self, op: Op) -> None:
         changed, fields = self._changed(op), op.obj.fields
-        inputs: dict[str, Any] = {"destinationId": self._id("destination", op.obj.key[:-1]),
-                                  "subscriptionId": self._id("subscription", op.obj.key)}
+        inputs: dict[str, Any] = {
+            "destinationId": self._id("destination", op.obj.key[:-1]),
+            "subscriptionId": self._id("subscription", op.obj.key),
+        }
         inputs.update({k: fields[k] for k in ("name", "trigger", "enabled") if k in changed})
         if "settings" in changed:
             inputs["settings"] = self._settings(op)
@@ -311,8 +391,13 @@ class Applier:
         inputs: dict[str, Any] = {"transformationId": self._id("transformation", op.obj.key)}
         if "source" in changed:
             inputs["sourceId"] = self._id("source", (fields["source"],))
-        inputs.update({TRANSFORMATION_INPUTS[k]: fields[k] for k in changed
-                       if k in TRANSFORMATION_INPUTS and fields.get(k) is not None})
+        inputs.update(
+            {
+                TRANSFORMATION_INPUTS[k]: fields[k]
+                for k in changed
+                if k in TRANSFORMATION_INPUTS and fields.get(k) is not None
+            }
+        )
         await self._call(op, "updateTransformation", inputs)
 
 

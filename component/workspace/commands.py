@@ -47,15 +47,16 @@ def invoker(connection: Mapping[str, Any], region: str | None) -> Invoke:
 
 
 def _prefixed(prefix: str) -> dict[str, str]:
-    return {k[len(prefix):]: v for k, v in os.environ.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: v for k, v in os.environ.items() if k.startswith(prefix)}
 
 
 def _connection_file(path: Path, data: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
     allowed = {"apiKey", "subdomain", "baseUrl", "region"}
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise InputError.single(f"{path}.{unknown[0]}",
-                                "is not a connection field (apiKey, subdomain, baseUrl, region)")
+        raise InputError.single(
+            f"{path}.{unknown[0]}", "is not a connection field (apiKey, subdomain, baseUrl, region)"
+        )
     region = data.get("region")
     return {k: v for k, v in data.items() if k != "region"}, region if isinstance(region, str) else None
 
@@ -153,8 +154,10 @@ async def run_export(output: str | None, use_emulator: bool) -> int:
     else:
         console.write(text)
     if result.secrets:
-        note(f"{len(result.secrets)} secret reference(s) written (apply reads them from the environment or "
-             f"--secrets FILE): {', '.join(result.secrets)}")
+        note(
+            f"{len(result.secrets)} secret reference(s) written (apply reads them from the environment or "
+            f"--secrets FILE): {', '.join(result.secrets)}"
+        )
     return EXIT_OK
 
 
@@ -197,18 +200,18 @@ async def run_apply(file: str, prune: bool, dry_run: bool, secrets_file: str | N
             note("dry run: applying to a throwaway emulator seeded from the live workspace")
             result = await run_dry(invoke, wanted, prune=prune, progress=note)
             _print_done(result.outcome.done, result.outcome.plan.left, dry=True)
-            console.write("the workspace would then differ from today's by:\n" + (result.changes.text() or
-                             "nothing\n"))
+            console.write("the workspace would then differ from today's by:\n" + (result.changes.text() or "nothing\n"))
             return EXIT_OK
         runner: list[Applier] = []
         try:
-            outcome = await apply_snapshot(invoke, wanted, prune=prune, secrets=secrets, progress=note,
-                                           applier=runner)
+            outcome = await apply_snapshot(invoke, wanted, prune=prune, secrets=secrets, progress=note, applier=runner)
         except BaseException:
             if runner and runner[0].done:
                 _print_done(runner[0].done, [], dry=False)
-                note("apply stopped part-way: run it again to continue (the plan is recomputed from the "
-                     "workspace, so nothing is done twice)")
+                note(
+                    "apply stopped part-way: run it again to continue (the plan is recomputed from the "
+                    "workspace, so nothing is done twice)"
+                )
             raise
     _print_done(outcome.done, outcome.plan.left, dry=False)
     return EXIT_OK

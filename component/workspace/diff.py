@@ -86,8 +86,11 @@ class Diff:
             "added": [o.address for o in self.added],
             "removed": [o.address for o in self.removed],
             "changed": [
-                {"object": c.want.address, **({"was": c.have.address} if c.have.key != c.want.key else {}),
-                 "fields": {k: {"from": a, "to": b} for k, (a, b) in c.fields.items()}}
+                {
+                    "object": c.want.address,
+                    **({"was": c.have.address} if c.have.key != c.want.key else {}),
+                    "fields": {k: {"from": a, "to": b} for k, (a, b) in c.fields.items()},
+                }
                 for c in self.changed
             ],
         }

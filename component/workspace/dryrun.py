@@ -25,9 +25,11 @@ class DryRun:
 
 
 def _teach_catalog(state: Any, live: Export) -> None:
-    adders = {"source": (state.source_catalog, state.add_source_metadata),
-              "destination": (state.destination_catalog, state.add_destination_metadata),
-              "warehouse": (state.warehouse_catalog, state.add_warehouse_metadata)}
+    adders = {
+        "source": (state.source_catalog, state.add_source_metadata),
+        "destination": (state.destination_catalog, state.add_destination_metadata),
+        "warehouse": (state.warehouse_catalog, state.add_warehouse_metadata),
+    }
     for kind, entries in live.catalog.items():
         known, add = adders[kind]
         for metadata_id, entry in entries.items():
@@ -38,8 +40,9 @@ def _teach_catalog(state: Any, live: Export) -> None:
                 add(entry)
 
 
-async def dry_run(live_invoke: Invoke, wanted: Snapshot, *, prune: bool = False,
-                  progress: Progress | None = None) -> DryRun:
+async def dry_run(
+    live_invoke: Invoke, wanted: Snapshot, *, prune: bool = False, progress: Progress | None = None
+) -> DryRun:
     from component import segment
     from component.emulator import DEMO_API_KEY, DEMO_SUBDOMAIN, running_emulator
 
@@ -51,17 +54,25 @@ async def dry_run(live_invoke: Invoke, wanted: Snapshot, *, prune: bool = False,
         async def invoke(key: str, inputs: dict[str, Any]) -> dict[str, Any]:
             return await segment.invoke(key, inputs, connection=connection)
 
-        placeholders = {name: f"dry-run-{name.lower()}" for name in
-                        {*secret_references(live.snapshot), *secret_references(wanted)}}
+        placeholders = {
+            name: f"dry-run-{name.lower()}" for name in {*secret_references(live.snapshot), *secret_references(wanted)}
+        }
         unlimited = Pacer(limit=1 << 30)
         await apply_snapshot(invoke, live.snapshot, secrets=placeholders, pacer=unlimited)
         seeded = (await export_workspace(invoke)).snapshot
         live_objects, seeded_objects = flatten(live.snapshot), flatten(seeded)
-        ids = {obj.id: seeded_objects[key].id for key, obj in live_objects.items()
-               if obj.id and key in seeded_objects and seeded_objects[key].id}
+        ids = {
+            obj.id: seeded_objects[key].id
+            for key, obj in live_objects.items()
+            if obj.id and key in seeded_objects and seeded_objects[key].id
+        }
         outcome = await apply_snapshot(
-            invoke, remap_ids(wanted, {k: v for k, v in ids.items() if v}), prune=prune,
-            secrets=placeholders, progress=progress or (lambda _: None), pacer=unlimited,
+            invoke,
+            remap_ids(wanted, {k: v for k, v in ids.items() if v}),
+            prune=prune,
+            secrets=placeholders,
+            progress=progress or (lambda _: None),
+            pacer=unlimited,
         )
         result = (await export_workspace(invoke)).snapshot
     return DryRun(outcome, compare(seeded, result))

@@ -31,9 +31,18 @@ if TYPE_CHECKING:
 Invoke = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 FUNCTION_TYPES = ("SOURCE", "DESTINATION", "INSERT_DESTINATION", "INSERT_SOURCE", "INSERT_TRANSFORMATION")
 ALWAYS_SENSITIVE = frozenset({"password"})
-TRANSFORMATION_FIELDS = ("enabled", "if", "destinationMetadataId", "newEventName", "propertyRenames",
-                         "propertyValueTransformations", "fqlDefinedProperties", "drop", "allowProperties",
-                         "hashPropertiesConfiguration")
+TRANSFORMATION_FIELDS = (
+    "enabled",
+    "if",
+    "destinationMetadataId",
+    "newEventName",
+    "propertyRenames",
+    "propertyValueTransformations",
+    "fqlDefinedProperties",
+    "drop",
+    "allowProperties",
+    "hashPropertiesConfiguration",
+)
 # Answers that mean "this Destination has no subscriptions to list" (not an Actions destination,
 # or the workspace lacks the alpha Destination Subscriptions feature).
 NO_SUBSCRIPTIONS = frozenset({400, 403, 404, 406, 422})
@@ -60,8 +69,7 @@ async def _subscriptions(invoke: Invoke, destination: Mapping[str, Any]) -> list
     if actions is not None and not actions:
         return []  # a classic (not Actions) destination has no subscriptions
     try:
-        return await _all(invoke, "listDestinationSubscriptions", "subscriptions",
-                          destinationId=destination["id"])
+        return await _all(invoke, "listDestinationSubscriptions", "subscriptions", destinationId=destination["id"])
     except ApiError as exc:
         if exc.status in NO_SUBSCRIPTIONS:
             return []
@@ -117,8 +125,9 @@ async def export_workspace(invoke: Invoke) -> Export:
     functions, subscriptions, connected = await asyncio.gather(
         asyncio.gather(*(_function(invoke, f["id"]) for f in listed)),
         asyncio.gather(*(_subscriptions(invoke, d) for d in destinations)),
-        asyncio.gather(*(_all(invoke, "listConnectedSourcesFromWarehouse", "sources", warehouseId=w["id"])
-                         for w in warehouses)),
+        asyncio.gather(
+            *(_all(invoke, "listConnectedSourcesFromWarehouse", "sources", warehouseId=w["id"]) for w in warehouses)
+        ),
     )
     functions = list(functions)
     secrets = _Secrets()
@@ -167,8 +176,9 @@ async def export_workspace(invoke: Invoke) -> Export:
 
     out_warehouses: dict[str, Any] = {}
     pairs_w = sorted(zip(warehouses, connected, strict=True), key=lambda p: (p[0].get("name") or "", p[0]["id"]))
-    keys_w = unique_keys([(w["id"], w.get("name") or f"{w.get('metadata', {}).get('name', 'Warehouse')}")
-                          for w, _ in pairs_w])
+    keys_w = unique_keys(
+        [(w["id"], w.get("name") or f"{w.get('metadata', {}).get('name', 'Warehouse')}") for w, _ in pairs_w]
+    )
     for warehouse, linked in pairs_w:
         key = keys_w[warehouse["id"]]
         metadata = warehouse.get("metadata", {})

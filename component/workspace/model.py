@@ -103,8 +103,11 @@ def flatten(snapshot: Snapshot) -> dict[tuple[str, tuple[str, ...]], Obj]:
                 sfields = _entry_fields(sub)
                 sfields["name"] = name_of(skey, sub)
                 add(Obj("subscription", (slug, dkey, skey), sub.get("id"), sfields))
-    for kind, section in (("warehouse", "warehouses"), ("function", "functions"),
-                          ("transformation", "transformations")):
+    for kind, section in (
+        ("warehouse", "warehouses"),
+        ("function", "functions"),
+        ("transformation", "transformations"),
+    ):
         for key, entry in sorted(snapshot.get(section, {}).items()):
             fields = _entry_fields(entry)
             fields["name"] = name_of(key, entry)
@@ -141,8 +144,7 @@ def dumps(snapshot: Snapshot) -> str:
     return json.dumps(snapshot, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-SECTIONS = {"sources": dict, "warehouses": dict, "functions": dict, "transformations": dict,
-            "secretReferences": list}
+SECTIONS = {"sources": dict, "warehouses": dict, "functions": dict, "transformations": dict, "secretReferences": list}
 
 
 def check(snapshot: Any, where: str = "snapshot") -> Snapshot:
@@ -158,8 +160,13 @@ def check(snapshot: Any, where: str = "snapshot") -> Snapshot:
         if key == "formatVersion":
             continue
         if kind is None:
-            problems.append((key, "is not a section of the format (sources, warehouses, functions, "
-                                  "transformations, secretReferences)"))
+            problems.append(
+                (
+                    key,
+                    "is not a section of the format (sources, warehouses, functions, "
+                    "transformations, secretReferences)",
+                )
+            )
         elif not isinstance(value, kind):
             problems.append((key, f"must be a JSON {'object' if kind is dict else 'list'}"))
     for section in ("sources", "warehouses", "functions", "transformations"):
@@ -186,9 +193,20 @@ REQUIRED = {
 
 
 TYPES: dict[str, tuple[type, ...]] = {
-    "enabled": (bool,), "name": (str, type(None)), "metadataId": (str,), "actionId": (str,), "trigger": (str,),
-    "modelId": (str,), "resourceType": (str,), "code": (str,), "description": (str,), "logoUrl": (str,),
-    "source": (str,), "if": (str,), "sources": (list,), "labels": (list,),
+    "enabled": (bool,),
+    "name": (str, type(None)),
+    "metadataId": (str,),
+    "actionId": (str,),
+    "trigger": (str,),
+    "modelId": (str,),
+    "resourceType": (str,),
+    "code": (str,),
+    "description": (str,),
+    "logoUrl": (str,),
+    "source": (str,),
+    "if": (str,),
+    "sources": (list,),
+    "labels": (list,),
 }
 TYPE_NAMES = {bool: "true or false", str: "text", list: "a list", type(None): "null"}
 
@@ -199,8 +217,10 @@ def _check_entry(section: str, path: str, entry: Mapping[str, Any]) -> list[tupl
         allowed = TYPES.get(name)
         if allowed and not isinstance(value, allowed):
             problems.append((f"{path}.{name}", "must be " + " or ".join(TYPE_NAMES[t] for t in allowed)))
-    if section == "warehouses" and isinstance(entry.get("sources"), list) and not all(
-        isinstance(slug, str) for slug in entry["sources"]
+    if (
+        section == "warehouses"
+        and isinstance(entry.get("sources"), list)
+        and not all(isinstance(slug, str) for slug in entry["sources"])
     ):
         problems.append((f"{path}.sources", "must be a list of Source slugs"))
     settings = entry.get("settings")

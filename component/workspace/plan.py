@@ -139,9 +139,11 @@ def make_plan(existing: Snapshot, wanted: Snapshot, *, prune: bool = False) -> P
         if obj.kind != "warehouse" or (key in replaced and not prune):
             continue
         current = pairs.get(key)
-        linked_now = set() if current is None or key in replaced else {
-            wanted_key_of_source.get(s, f"\0{s}") for s in current.fields.get("sources", [])
-        }
+        linked_now = (
+            set()
+            if current is None or key in replaced
+            else {wanted_key_of_source.get(s, f"\0{s}") for s in current.fields.get("sources", [])}
+        )
         linked_wanted = set(obj.fields.get("sources", []))
         for slug in sorted(linked_wanted - linked_now):
             creates.append(Op("connect", "connect", want=obj, source=slug))

@@ -23,30 +23,46 @@ def clean_env(env: dict[str, str] | None = None) -> dict[str, str]:
     return {**base, **(env or {})}
 
 
-def cli(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
-        **options: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*COMMAND, *args], capture_output=True, text=True, input=stdin,
-                          env=clean_env(env), timeout=120, check=False, **options)
+def cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, **options: Any
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*COMMAND, *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=clean_env(env),
+        timeout=120,
+        check=False,
+        **options,
+    )
 
 
 async def acli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[int, str, str]:
     """The CLI as a subprocess, without blocking the loop (which may be serving its requests):
     its exit status, stdout and stderr."""
     process = await asyncio.create_subprocess_exec(
-        *COMMAND, *args, env=clean_env(env), cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        *COMMAND,
+        *args,
+        env=clean_env(env),
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), 120)
     return process.returncode or 0, out.decode(), err.decode()
 
 
 @contextmanager
-def listening(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
-              ) -> Iterator[tuple[str, str]]:
+def listening(
+    command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, str]]:
     """Start a server as its own process (stdout and stderr merged) and wait for the line that says
     it is `listening on http://HOST:PORT`; yields that base URL and the output up to that line. A
     process that exits before saying so fails the test with its output. On exit it is terminated."""
-    process = subprocess.Popen(command, cwd=cwd, env=clean_env(env), text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=clean_env(env), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     assert process.stdout is not None
     try:
         lines: list[str] = []

@@ -23,15 +23,24 @@ from tests.helpers import PROJECT_DIR as PROJECT
 
 pytestmark = [
     pytest.mark.install,
-    pytest.mark.skipif(os.environ.get("SEGMENT_TEST_INSTALL") != "1",
-                       reason="builds a wheel and a fresh virtualenv from the package index; "
-                              "set SEGMENT_TEST_INSTALL=1 (.ci/run does)"),
+    pytest.mark.skipif(
+        os.environ.get("SEGMENT_TEST_INSTALL") != "1",
+        reason="builds a wheel and a fresh virtualenv from the package index; "
+        "set SEGMENT_TEST_INSTALL=1 (.ci/run does)",
+    ),
 ]
 
 
 def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True,
-                            env=env or clean_env(), timeout=600, check=False)
+    result = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env or clean_env(),
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, f"{command}: {result.stderr[-2000:]}"
     return result
 
@@ -79,8 +88,13 @@ def test_run_against_the_built_in_emulator(installed: Path, tmp_path: Path) -> N
 def test_run_against_a_separately_started_emulator(installed: Path, tmp_path: Path) -> None:
     cli = installed / "segment-component"
     with listening([str(cli), "emulator", "--port", str(free_port())], cwd=tmp_path) as (url, _):
-        env = clean_env({"SEGMENT_API_KEY": "emulator-demo-token", "SEGMENT_SUBDOMAIN": "demo-workspace",
-                         "SEGMENT_API_BASE_URL": url})
+        env = clean_env(
+            {
+                "SEGMENT_API_KEY": "emulator-demo-token",
+                "SEGMENT_SUBDOMAIN": "demo-workspace",
+                "SEGMENT_API_BASE_URL": url,
+            }
+        )
         listed = _run(cli, "run", "listSources", "--set", "count=1", cwd=tmp_path, env=env)
         [source] = json.loads(listed.stdout)["data"]["data"]["sources"]
         got = _run(cli, "run", "getSource", "--set", f"sourceId={source['id']}", cwd=tmp_path, env=env)

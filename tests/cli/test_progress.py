@@ -90,7 +90,9 @@ async def test_a_page_walk_reports_each_page_and_the_items_so_far(
     with progress.reporting(seen.append):
         await segment.invoke(key, inputs, connection=emulator_connection(big))
     assert [(event.kind, event.pages, event.items) for event in seen] == [
-        ("page", 1, 1000), ("page", 2, 2000), ("page", 3, total)
+        ("page", 1, 1000),
+        ("page", 2, 2000),
+        ("page", 3, total),
     ]
     assert seen[-1].message == f"GET /sources: 3 pages, {total} items so far"
 
@@ -118,17 +120,20 @@ def test_the_terminal_reporter_rewrites_the_page_count_and_gives_a_wait_its_own_
 async def _run_cli(emulator: Emulator, *, stderr_on_a_terminal: bool) -> tuple[int, str, str]:
     """`run sources` (three pages, the first answered 429) with stderr on a pseudo-terminal or a pipe."""
     emulator.faults.inject("GET", "/sources", status=429, headers={"Retry-After": "0.05"}, body=RATE_LIMITED_BODY)
-    env = clean_env({"SEGMENT_API_KEY": DEMO_API_KEY, "SEGMENT_SUBDOMAIN": DEMO_SUBDOMAIN,
-                     "SEGMENT_API_BASE_URL": emulator.url})
+    env = clean_env(
+        {"SEGMENT_API_KEY": DEMO_API_KEY, "SEGMENT_SUBDOMAIN": DEMO_SUBDOMAIN, "SEGMENT_API_BASE_URL": emulator.url}
+    )
     if not stderr_on_a_terminal:
-        child = await asyncio.create_subprocess_exec(*COMMAND, "run", "sources", env=env,
-                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        child = await asyncio.create_subprocess_exec(
+            *COMMAND, "run", "sources", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
         out, err = await asyncio.wait_for(child.communicate(), 120)
         return child.returncode or 0, out.decode(), err.decode()
     controller, terminal = pty.openpty()
     try:
-        child = await asyncio.create_subprocess_exec(*COMMAND, "run", "sources", env=env,
-                                                     stdout=asyncio.subprocess.PIPE, stderr=terminal)
+        child = await asyncio.create_subprocess_exec(
+            *COMMAND, "run", "sources", env=env, stdout=asyncio.subprocess.PIPE, stderr=terminal
+        )
         os.close(terminal)
         terminal = -1
         out, _ = await asyncio.wait_for(child.communicate(), 120)

@@ -89,8 +89,15 @@ def test_every_offline_shell_command_of_the_readme_runs(
     with listening(server, cwd=cwd, env=env) if server else _nothing():
         if _is_server(command):
             return  # it started and said where it listens: that is what it is for
-        result = subprocess.run(["bash", "-c", runnable.replace(EMULATOR_PORT, port)], cwd=cwd, env=env,
-                                capture_output=True, text=True, timeout=300, check=False)
+        result = subprocess.run(
+            ["bash", "-c", runnable.replace(EMULATOR_PORT, port)],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     assert result.returncode == 0, f"{runnable}\n{result.stderr[-2000:]}"
     assert result.stdout.strip(), runnable
     assert "Traceback" not in result.stderr

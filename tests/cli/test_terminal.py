@@ -37,15 +37,25 @@ def _strict_json(text: str) -> object:
 # --- a reader that leaves early ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [["list"], ["describe", "getSource"], ["run", "listSources"], ["--help"]],
-                         ids=["list", "describe", "run", "help"])
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["describe", "getSource"], ["run", "listSources"], ["--help"]],
+    ids=["list", "describe", "run", "help"],
+)
 def test_a_reader_that_has_left_ends_the_program_quietly(args: list[str]) -> None:
     """`cmd | true`: the reader is gone before the first write, so every write fails with EPIPE."""
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        result = subprocess.run([*COMMAND, *args], stdout=write_end, stderr=subprocess.PIPE, text=True,
-                                env=clean_env(), timeout=120, check=False)
+        result = subprocess.run(
+            [*COMMAND, *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=clean_env(),
+            timeout=120,
+            check=False,
+        )
     finally:
         os.close(write_end)
     assert result.returncode in (0, 141), result.stderr
@@ -55,9 +65,12 @@ def test_a_reader_that_has_left_ends_the_program_quietly(args: list[str]) -> Non
 
 def test_head_reads_one_line_of_a_long_output_and_the_program_ends_quietly() -> None:
     result = subprocess.run(
-        ["bash", "-c", 'set -o pipefail; "$@" | head -1; echo "status=${PIPESTATUS[0]}"', "bash",
-         *COMMAND, "manifest"],
-        capture_output=True, text=True, env=clean_env(), timeout=120, check=False,
+        ["bash", "-c", 'set -o pipefail; "$@" | head -1; echo "status=${PIPESTATUS[0]}"', "bash", *COMMAND, "manifest"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=120,
+        check=False,
     )
     # 141 when head left before the last write (as `yes | head -1`); 0 when the pipe's buffer held it all.
     assert result.stdout.splitlines() in (["{", "status=141"], ["{", "status=0"]), result.stdout[-200:]
@@ -71,8 +84,13 @@ def test_ctrl_c_during_the_request_exits_130_with_one_line() -> None:
     with silent_server() as listener:
         port = listener.getsockname()[1]
         env = clean_env({**TOKEN_ENV, "SEGMENT_API_BASE_URL": f"http://127.0.0.1:{port}"})
-        child = subprocess.Popen([*COMMAND, "run", "getSource", "--set", "sourceId=x"], env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [*COMMAND, "run", "getSource", "--set", "sourceId=x"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             listener.settimeout(60)
             connection, _ = listener.accept()  # the request is on its way: the CLI now waits for an answer
@@ -95,14 +113,25 @@ async def big_workspace() -> AsyncIterator[Emulator]:
 
 
 async def test_ctrl_c_while_the_result_is_written_exits_130_with_one_line(big_workspace: Emulator) -> None:
-    env = clean_env({"SEGMENT_API_KEY": DEMO_API_KEY, "SEGMENT_SUBDOMAIN": DEMO_SUBDOMAIN,
-                     "SEGMENT_API_BASE_URL": big_workspace.url})
+    env = clean_env(
+        {
+            "SEGMENT_API_KEY": DEMO_API_KEY,
+            "SEGMENT_SUBDOMAIN": DEMO_SUBDOMAIN,
+            "SEGMENT_API_BASE_URL": big_workspace.url,
+        }
+    )
     # stdout is a pipe nobody reads: once the result outgrows the pipe's buffer, the writer blocks.
     read_end, write_end = os.pipe()
     try:
         child = await asyncio.create_subprocess_exec(
-            *COMMAND, "run", "listSources", "--set", "fetchAll=true", env=env,
-            stdout=write_end, stderr=asyncio.subprocess.PIPE,
+            *COMMAND,
+            "run",
+            "listSources",
+            "--set",
+            "fetchAll=true",
+            env=env,
+            stdout=write_end,
+            stderr=asyncio.subprocess.PIPE,
         )
         os.close(write_end)
         write_end = -1
@@ -131,8 +160,9 @@ async def test_ctrl_c_while_the_result_is_written_exits_130_with_one_line(big_wo
 
 # --- encodings and awkward answers --------------------------------------------------------------------
 
-AWKWARD_BODY = (b'{"data": {"source": {"id": "x", "name": "caf\\u00e9 \\ud800 \\u2603", '
-                b'"score": NaN, "big": -Infinity}}}')
+AWKWARD_BODY = (
+    b'{"data": {"source": {"id": "x", "name": "caf\\u00e9 \\ud800 \\u2603", "score": NaN, "big": -Infinity}}}'
+)
 AWKWARD_SOURCE = {"id": "x", "name": "caf\u00e9 \ud800 \u2603", "score": None, "big": None}
 
 
@@ -151,8 +181,14 @@ async def awkward_server() -> AsyncIterator[str]:
 async def test_awkward_answers_print_as_valid_json_in_any_terminal_encoding(awkward_server: str, encoding: str) -> None:
     env = clean_env({**TOKEN_ENV, "SEGMENT_API_BASE_URL": awkward_server, "PYTHONIOENCODING": encoding})
     process = await asyncio.create_subprocess_exec(
-        *COMMAND, "run", "getSource", "--set", "sourceId=x", env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        *COMMAND,
+        "run",
+        "getSource",
+        "--set",
+        "sourceId=x",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode == 0, err.decode()
@@ -238,8 +274,15 @@ def test_a_missing_input_file_is_named_in_one_line(tmp_path: Path) -> None:
 
 def test_a_refused_connection_names_the_host_and_says_refused() -> None:
     port = free_port()
-    result = cli("run", "createSource", "--set", "slug=a", "--set", "metadataId=m",
-                 env={**TOKEN_ENV, "SEGMENT_API_BASE_URL": f"http://127.0.0.1:{port}"})
+    result = cli(
+        "run",
+        "createSource",
+        "--set",
+        "slug=a",
+        "--set",
+        "metadataId=m",
+        env={**TOKEN_ENV, "SEGMENT_API_BASE_URL": f"http://127.0.0.1:{port}"},
+    )
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
         f"error: POST /sources: connection refused by 127.0.0.1:{port} (nothing is listening there)"
@@ -247,8 +290,17 @@ def test_a_refused_connection_names_the_host_and_says_refused() -> None:
 
 
 def test_a_failed_dns_lookup_names_the_host() -> None:
-    result = cli("run", "rawRequest", "--set", "url=/sources", "--set", "method=GET", "--set", "maxRetries=0",
-                 env={**TOKEN_ENV, "SEGMENT_API_BASE_URL": "http://no-such-host.invalid"})
+    result = cli(
+        "run",
+        "rawRequest",
+        "--set",
+        "url=/sources",
+        "--set",
+        "method=GET",
+        "--set",
+        "maxRetries=0",
+        env={**TOKEN_ENV, "SEGMENT_API_BASE_URL": "http://no-such-host.invalid"},
+    )
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert "no-such-host.invalid" in line and "DNS lookup failed" in line
@@ -258,9 +310,21 @@ def test_a_failed_dns_lookup_names_the_host() -> None:
 def test_a_timeout_says_the_time_spent_over_all_tries() -> None:
     with silent_server() as listener:
         port = listener.getsockname()[1]
-        result = cli("run", "rawRequest", "--set", "url=/sources", "--set", "method=GET", "--set", "timeout=300",
-                     "--set", "maxRetries=1", "--set", "retryDelayMS=100",
-                     env={**TOKEN_ENV, "SEGMENT_API_BASE_URL": f"http://127.0.0.1:{port}"})
+        result = cli(
+            "run",
+            "rawRequest",
+            "--set",
+            "url=/sources",
+            "--set",
+            "method=GET",
+            "--set",
+            "timeout=300",
+            "--set",
+            "maxRetries=1",
+            "--set",
+            "retryDelayMS=100",
+            env={**TOKEN_ENV, "SEGMENT_API_BASE_URL": f"http://127.0.0.1:{port}"},
+        )
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("error: GET /sources: timed out after 0.3 s (the last of 2 tries, "), line

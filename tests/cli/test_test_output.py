@@ -17,7 +17,12 @@ def test_the_load_figures_come_in_the_summary_not_among_the_dots(tmp_path: Path)
     junit = tmp_path / "junit.xml"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", LOAD_TEST],
-        cwd=PROJECT, capture_output=True, text=True, env=clean_env(), timeout=600, check=False,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     lines = result.stdout.splitlines()

@@ -85,23 +85,30 @@ async def test_instances_of_one_type_get_different_labels(emulator: Emulator, co
 
     # Same type and same name, or no name at all: the labels still differ.
     state = emulator.state
-    twins = [state.create_warehouse(metadata_id=PG, name="Replica", settings={}, connect_sources=False)["id"]
-             for _ in range(2)]
+    twins = [
+        state.create_warehouse(metadata_id=PG, name="Replica", settings={}, connect_sources=False)["id"]
+        for _ in range(2)
+    ]
     unnamed = [state.create_warehouse(metadata_id=PG, settings={}, connect_sources=False)["id"] for _ in range(2)]
     warehouses = await picklist("warehouses", conn)
     assert {warehouses[i] for i in twins} == {f"Replica (Postgres) [{i}]" for i in twins}
     assert {warehouses[i] for i in unnamed} == {f"Postgres ({i})" for i in unnamed}
-    orders = [state.create_destination(source_id=WEBSITE, metadata_id=WEBHOOKS, name="Order Webhook",
-                                       enabled=True, settings={})["id"]]
+    orders = [
+        state.create_destination(
+            source_id=WEBSITE, metadata_id=WEBHOOKS, name="Order Webhook", enabled=True, settings={}
+        )["id"]
+    ]
     destinations = await picklist("destination", conn)
     assert destinations[orders[0]] == f"Order Webhook (Webhooks (Actions)) [{orders[0]}]"
 
 
 async def test_select_subscription_lists_the_chosen_destinations(emulator: Emulator, conn: dict[str, Any]) -> None:
     assert await picklist("selectSubscription", conn, destinationId=DESTINATION) == {
-        DEMO_IDS["subscription"]: "Send Track Events (send)"}
+        DEMO_IDS["subscription"]: "Send Track Events (send)"
+    }
     assert await picklist("selectSubscription", conn, destinationId=DEMO_IDS["secondDestination"]) == {
-        "e1P19ZK60Aa7eaCnIHGHYw": "Send Orders (send)"}
+        "e1P19ZK60Aa7eaCnIHGHYw": "Send Orders (send)"
+    }
     assert all(r.headers["Accept"] == "application/vnd.segment.v1alpha+json" for r in emulator.requests)
     with pytest.raises(NotFound):
         await picklist("selectSubscription", conn, destinationId="no-such-destination")
@@ -109,9 +116,12 @@ async def test_select_subscription_lists_the_chosen_destinations(emulator: Emula
 
 async def test_search_filters_a_picklist(emulator: Emulator, conn: dict[str, Any]) -> None:
     assert await picklist("selectUser", conn, search="GRACE") == {
-        DEMO_IDS["secondUser"]: "Grace Hopper (grace@example.com)"}
+        DEMO_IDS["secondUser"]: "Grace Hopper (grace@example.com)"
+    }
     assert await picklist("selectRole", conn, search="source") == {
-        "1x3H9tcPBckptxhnnKh4NPwHMBD": "Source Admin", "1xiWwWcoomrRb1W3QHmigHBFn2c": "Source Read-only"}
+        "1x3H9tcPBckptxhnnKh4NPwHMBD": "Source Admin",
+        "1xiWwWcoomrRb1W3QHmigHBFn2c": "Source Read-only",
+    }
 
 
 BULK = 1001
@@ -120,14 +130,18 @@ BULK = 1001
 def _grow(key: str, ws: Workspace) -> None:
     """Add objects until the picklist's list takes more than one page of 1000."""
     growers: dict[str, Callable[[int], Any]] = {
-        "warehouses": lambda n: ws.create_warehouse(metadata_id=PG, name=f"Bulk {n}", settings={},
-                                                    connect_sources=False),
-        "selectFunction": lambda n: ws.create_function(resource_type="SOURCE", code="// bulk",
-                                                       display_name=f"Bulk {n}"),
+        "warehouses": lambda n: ws.create_warehouse(
+            metadata_id=PG, name=f"Bulk {n}", settings={}, connect_sources=False
+        ),
+        "selectFunction": lambda n: ws.create_function(
+            resource_type="SOURCE", code="// bulk", display_name=f"Bulk {n}"
+        ),
         "selectSubscription": lambda n: ws.create_subscription(
-            DESTINATION, name=f"Bulk {n}", action_id=DEMO_IDS["action"], trigger='type = "track"', enabled=True),
+            DESTINATION, name=f"Bulk {n}", action_id=DEMO_IDS["action"], trigger='type = "track"', enabled=True
+        ),
         "selectTransformation": lambda n: ws.create_transformation(
-            {"name": f"Bulk {n}", "sourceId": WEBSITE, "enabled": True, "if": "true"}),
+            {"name": f"Bulk {n}", "sourceId": WEBSITE, "enabled": True, "if": "true"}
+        ),
         "selectUser": lambda n: ws.add_user(f"bulk{n}", f"User {n}", f"user{n}@example.com", []),
         "selectRole": lambda n: ws.add_role(f"role{n}", f"Role {n}", "A bulk role."),
     }

@@ -17,7 +17,6 @@ MIXPANEL_METADATA = "1dd257d50f4bf777e1030fe1"
 BACKEND = "dImPXq5IIDjNgmQfS10qMZ"
 
 
-
 async def test_get_destination(emulator: Emulator, conn: dict[str, Any]) -> None:
     body = await run("getDestination", {"destinationId": SLACK}, conn)
     destination = body["data"]["destination"]
@@ -45,8 +44,9 @@ async def test_list_destinations_one_page(emulator: Emulator, conn: dict[str, An
 async def test_list_destinations_fetch_all_follows_every_page(emulator: Emulator, conn: dict[str, Any]) -> None:
     # More than one full page (1000), so fetchAll must follow `next`.
     for n in range(1001):
-        emulator.state.create_destination(source_id=DEMO_SOURCE, metadata_id=DEMO_DESTINATION_METADATA,
-                                          settings={}, name=f"Hook {n}")
+        emulator.state.create_destination(
+            source_id=DEMO_SOURCE, metadata_id=DEMO_DESTINATION_METADATA, settings={}, name=f"Hook {n}"
+        )
     before = len(emulator.requests)
     body = await run("listDestinations", {"fetchAll": True, "count": 3}, conn)
     ids = [d["id"] for d in body["data"]["destinations"]]
@@ -58,10 +58,17 @@ async def test_list_destinations_fetch_all_follows_every_page(emulator: Emulator
 
 async def test_destination_lifecycle(emulator: Emulator, conn: dict[str, Any]) -> None:
     settings = {"sharedSecret": "whsec_lifecycle", "retries": 3, "verify": True, "headers": {"X-Env": "test"}}
-    created = await run("createDestination", {
-        "sourceId": DEMO_SOURCE, "metadataId": DEMO_DESTINATION_METADATA, "name": "Lifecycle Hook",
-        "enabled": "true", "settings": settings,
-    }, conn)
+    created = await run(
+        "createDestination",
+        {
+            "sourceId": DEMO_SOURCE,
+            "metadataId": DEMO_DESTINATION_METADATA,
+            "name": "Lifecycle Hook",
+            "enabled": "true",
+            "settings": settings,
+        },
+        conn,
+    )
     destination = created["data"]["destination"]
     new_id = destination["id"]
     stored = emulator.state.destinations[new_id]
@@ -85,8 +92,11 @@ async def test_destination_lifecycle(emulator: Emulator, conn: dict[str, Any]) -
     assert stored["settings"] == settings
     assert emulator.requests[-1].json == {"enabled": False}
 
-    await run("updateDestination", {"destinationId": new_id, "name": "Renamed Hook",
-                                          "settings": {"sharedSecret": "whsec_new", "retries": 5}}, conn)
+    await run(
+        "updateDestination",
+        {"destinationId": new_id, "name": "Renamed Hook", "settings": {"sharedSecret": "whsec_new", "retries": 5}},
+        conn,
+    )
     assert stored["name"] == "Renamed Hook"
     assert stored["settings"] == {"sharedSecret": "whsec_new", "retries": 5}
 
@@ -111,8 +121,11 @@ async def test_create_destination_refusals_are_api_errors(emulator: Emulator, co
         await run("createDestination", {"sourceId": "missing", "metadataId": DEMO_DESTINATION_METADATA}, conn)
     # A second instance of a single-instance type (Mixpanel on Backend) is refused with a 400.
     with pytest.raises(Invalid):
-        await run("createDestination", {"sourceId": BACKEND, "metadataId": MIXPANEL_METADATA,
-                                              "settings": {"token": "t"}}, conn)
+        await run(
+            "createDestination",
+            {"sourceId": BACKEND, "metadataId": MIXPANEL_METADATA, "settings": {"token": "t"}},
+            conn,
+        )
 
 
 @pytest.mark.parametrize("key", ["getDestination", "updateDestination", "deleteDestination"])
@@ -122,11 +135,16 @@ async def test_missing_destination_is_not_found(emulator: Emulator, conn: dict[s
     assert caught.value.status == 404
 
 
-
 async def test_typed_settings_reach_the_workspace(emulator: Emulator, conn: dict[str, Any]) -> None:
     settings = {"port": 5432, "ratio": 0.25, "ssl": False, "tags": ["a", "b"], "nested": {"on": True}}
-    await run("updateDestination", {"destinationId": SLACK, "settings": '{"port": 5432, "ratio": 0.25, '
-                                          '"ssl": false, "tags": ["a", "b"], "nested": {"on": true}}'}, conn)
+    await run(
+        "updateDestination",
+        {
+            "destinationId": SLACK,
+            "settings": '{"port": 5432, "ratio": 0.25, "ssl": false, "tags": ["a", "b"], "nested": {"on": true}}',
+        },
+        conn,
+    )
     assert emulator.state.destinations[SLACK]["settings"] == settings
     # Omitted on update when not given: the stored settings stay as they are.
     await run("updateDestination", {"destinationId": SLACK, "name": "Slack"}, conn)

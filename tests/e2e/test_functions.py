@@ -23,18 +23,21 @@ BY_TYPE = {
 TYPES = list(BY_TYPE)
 CODE = "async function onTrack(event, settings) {\n  return event\n}\n"
 SETTINGS = [
-    {"name": "apiKey", "label": "API Key", "description": "Key for the upstream API.", "type": "STRING",
-     "required": True, "sensitive": True},
-    {"name": "regions", "label": "Regions", "description": "", "type": "ARRAY", "required": False,
-     "sensitive": False},
+    {
+        "name": "apiKey",
+        "label": "API Key",
+        "description": "Key for the upstream API.",
+        "type": "STRING",
+        "required": True,
+        "sensitive": True,
+    },
+    {"name": "regions", "label": "Regions", "description": "", "type": "ARRAY", "required": False, "sensitive": False},
 ]
-
 
 
 def sent(emulator: Emulator, method: str) -> list[Any]:
     """The bodies of the requests to /functions* made with `method`, in order."""
     return [r.json for r in emulator.requests if r.method == method and r.path.startswith("/functions")]
-
 
 
 async def test_get_function(emulator: Emulator, conn: dict[str, Any]) -> None:
@@ -59,8 +62,11 @@ async def test_list_functions_one_page_and_next_page(emulator: Emulator, conn: d
     assert [f["id"] for f in first["functions"]] == ids[:2]
     assert first["pagination"]["totalEntries"] == 3
     assert all("code" not in f for f in first["functions"])
-    second = (await run("listFunctions", {"resourceType": "DESTINATION", "count": "2",
-                                          "cursor": first["pagination"]["next"]}, conn))["data"]
+    second = (
+        await run(
+            "listFunctions", {"resourceType": "DESTINATION", "count": "2", "cursor": first["pagination"]["next"]}, conn
+        )
+    )["data"]
     assert [f["id"] for f in second["functions"]] == ids[2:]
     assert "next" not in second["pagination"]
 
@@ -91,10 +97,20 @@ async def test_list_functions_requires_resource_type(emulator: Emulator, conn: d
 
 
 async def test_function_create_get_list_update_delete_cycle(emulator: Emulator, conn: dict[str, Any]) -> None:
-    created = (await run("createFunction", {
-        "code": CODE, "displayName": "Order Forwarder", "resourceType": "DESTINATION", "settings": SETTINGS,
-        "logoUrl": "https://example.com/logo.png", "description": "Forwards orders.",
-    }, conn))["data"]["function"]
+    created = (
+        await run(
+            "createFunction",
+            {
+                "code": CODE,
+                "displayName": "Order Forwarder",
+                "resourceType": "DESTINATION",
+                "settings": SETTINGS,
+                "logoUrl": "https://example.com/logo.png",
+                "description": "Forwards orders.",
+            },
+            conn,
+        )
+    )["data"]["function"]
     fid = created["id"]
     assert fid.startswith("dfn_")
     stored = emulator.state.functions[fid]
@@ -119,8 +135,11 @@ async def test_function_create_get_list_update_delete_cycle(emulator: Emulator, 
     assert emulator.state.functions[fid]["code"] == CODE
 
     new_code = CODE.replace("return event", "return null")
-    await run("updateFunction", {"functionId": fid, "code": new_code, "settings": SETTINGS[:1],
-                                 "description": "Drops orders."}, conn)
+    await run(
+        "updateFunction",
+        {"functionId": fid, "code": new_code, "settings": SETTINGS[:1], "description": "Drops orders."},
+        conn,
+    )
     stored = emulator.state.functions[fid]
     assert (stored["code"], stored["settings"], stored["description"]) == (new_code, SETTINGS[:1], "Drops orders.")
     assert stored["displayName"] == "Order Relay"
@@ -137,8 +156,7 @@ async def test_function_create_get_list_update_delete_cycle(emulator: Emulator, 
 async def test_settings_are_checked_before_any_request(emulator: Emulator, conn: dict[str, Any]) -> None:
     bad = [{"name": "apiKey", "label": "API Key", "description": "", "type": "NUMBER", "required": True}]
     with pytest.raises(InputError) as caught:
-        await run("createFunction", {"code": CODE, "displayName": "X", "resourceType": "SOURCE",
-                                     "settings": bad}, conn)
+        await run("createFunction", {"code": CODE, "displayName": "X", "resourceType": "SOURCE", "settings": bad}, conn)
     message = str(caught.value)
     assert "settings.0.type" in message and "settings.0.sensitive" in message
     assert emulator.requests == []
@@ -177,8 +195,9 @@ async def test_every_resource_type_is_accepted(emulator: Emulator, conn: dict[st
         choices = segment.actions[key].spec.schema["properties"]["resourceType"]["oneOf"]
         assert [c["const"] for c in choices] == TYPES
 
-    created = (await run("createFunction", {"code": CODE, "displayName": f"A {kind}", "resourceType": kind},
-                         conn))["data"]["function"]
+    created = (await run("createFunction", {"code": CODE, "displayName": f"A {kind}", "resourceType": kind}, conn))[
+        "data"
+    ]["function"]
     assert sent(emulator, "POST")[-1]["resourceType"] == kind
     assert emulator.state.functions[created["id"]]["resourceType"] == kind
 

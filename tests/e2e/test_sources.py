@@ -15,8 +15,15 @@ SOURCE = DEMO_IDS["source"]
 
 
 async def test_source_lifecycle(emulator: Emulator, conn: dict[str, Any]) -> None:
-    created = await run("createSource", {"slug": "checkout-web", "metadataId": DEMO_IDS["sourceMetadata"],
-                                            "settings": '{"website": "https://shop.example"}'}, conn)
+    created = await run(
+        "createSource",
+        {
+            "slug": "checkout-web",
+            "metadataId": DEMO_IDS["sourceMetadata"],
+            "settings": '{"website": "https://shop.example"}',
+        },
+        conn,
+    )
     source = created["data"]["source"]
     assert source["slug"] == "checkout-web" and source["enabled"] is True
     assert emulator.state.sources[source["id"]]["settings"] == {"website": "https://shop.example"}
@@ -96,9 +103,15 @@ def test_raw_request_url_help_names_both_regions_plainly() -> None:
 async def test_raw_request_end_to_end(emulator: Emulator, conn: dict[str, Any]) -> None:
     result = await run("rawRequest", {"url": f"/sources/{SOURCE}", "method": "GET"}, conn)
     assert result["data"]["source"]["id"] == SOURCE
-    created = await run("rawRequest", {"url": "/sources", "method": "POST",
-                                          "data": {"slug": "raw-made", "enabled": True,
-                                                   "metadataId": DEMO_IDS["sourceMetadata"]}}, conn)
+    created = await run(
+        "rawRequest",
+        {
+            "url": "/sources",
+            "method": "POST",
+            "data": {"slug": "raw-made", "enabled": True, "metadataId": DEMO_IDS["sourceMetadata"]},
+        },
+        conn,
+    )
     assert created["data"]["source"]["slug"] == "raw-made"
     request = emulator.requests[-1]
     assert request.headers["Content-Type"] == "application/vnd.segment.v1+json"

@@ -14,9 +14,14 @@ from tests.e2e.conftest import run
 V1ALPHA = "application/vnd.segment.v1alpha+json"
 ORDER_WEBHOOK = "ny4UTU5aZuLiIeLWX9dSYr"
 REF = {"destinationId": DEMO_DESTINATION, "subscriptionId": DEMO_SUBSCRIPTION}
-SETTINGS = {"url": "https://example.com/hook", "method": "PUT", "enable_batching": True, "batch_size": 50,
-            "headers": {"X-Env": "test"}, "data": {"@path": "$.properties"}}
-
+SETTINGS = {
+    "url": "https://example.com/hook",
+    "method": "PUT",
+    "enable_batching": True,
+    "batch_size": 50,
+    "headers": {"X-Env": "test"},
+    "data": {"@path": "$.properties"},
+}
 
 
 def assert_alpha(emulator: Emulator, since: int) -> None:
@@ -50,8 +55,9 @@ async def test_list_destination_subscriptions_one_page(emulator: Emulator, conn:
 async def test_list_fetch_all_follows_every_page(emulator: Emulator, conn: dict[str, Any]) -> None:
     # More than one full page (1000) on one Destination, so fetchAll must follow `next`.
     for n in range(1001):
-        emulator.state.create_subscription(DEMO_DESTINATION, name=f"Sub {n}", action_id=DEMO_ACTION,
-                                           trigger='type = "track"', enabled=n % 2 == 0)
+        emulator.state.create_subscription(
+            DEMO_DESTINATION, name=f"Sub {n}", action_id=DEMO_ACTION, trigger='type = "track"', enabled=n % 2 == 0
+        )
     before = len(emulator.requests)
     body = await run("listDestinationSubscriptions", {"destinationId": DEMO_DESTINATION, "fetchAll": True}, conn)
     ids = [s["id"] for s in body["data"]["subscriptions"]]
@@ -65,10 +71,18 @@ async def test_list_fetch_all_follows_every_page(emulator: Emulator, conn: dict[
 
 async def test_subscription_lifecycle(emulator: Emulator, conn: dict[str, Any]) -> None:
     start = len(emulator.requests)
-    created = await run("createDestinationSubscription", {
-        "destinationId": DEMO_DESTINATION, "name": "Send Pages", "actionId": DEMO_ACTION,
-        "trigger": 'type = "page"', "enabled": "true", "settings": SETTINGS,
-    }, conn)
+    created = await run(
+        "createDestinationSubscription",
+        {
+            "destinationId": DEMO_DESTINATION,
+            "name": "Send Pages",
+            "actionId": DEMO_ACTION,
+            "trigger": 'type = "page"',
+            "enabled": "true",
+            "settings": SETTINGS,
+        },
+        conn,
+    )
     subscription = created["data"]["destinationSubscription"]
     new_id = subscription["id"]
     stored = emulator.state.subscriptions[new_id]
@@ -90,8 +104,16 @@ async def test_subscription_lifecycle(emulator: Emulator, conn: dict[str, Any]) 
     # A partial update changes only what was given.
     assert (stored["name"], stored["trigger"], stored["settings"]) == ("Send Pages", 'type = "page"', SETTINGS)
 
-    await run("updateDestinationSubscription", {**ref, "name": "Send Screens", "trigger": 'type = "screen"',
-                                                      "settings": {"url": "https://example.com/screens"}}, conn)
+    await run(
+        "updateDestinationSubscription",
+        {
+            **ref,
+            "name": "Send Screens",
+            "trigger": 'type = "screen"',
+            "settings": {"url": "https://example.com/screens"},
+        },
+        conn,
+    )
     assert (stored["name"], stored["trigger"]) == ("Send Screens", 'type = "screen"')
     assert stored["settings"] == {"url": "https://example.com/screens"}
     assert stored["enabled"] is False
@@ -105,26 +127,42 @@ async def test_subscription_lifecycle(emulator: Emulator, conn: dict[str, Any]) 
 
 
 async def test_create_with_a_model_id(emulator: Emulator, conn: dict[str, Any]) -> None:
-    created = await run("createDestinationSubscription", {
-        "destinationId": DEMO_DESTINATION, "name": "rETL", "actionId": DEMO_ACTION, "trigger": 'type = "track"',
-        "enabled": False, "modelId": "model-42",
-    }, conn)
+    created = await run(
+        "createDestinationSubscription",
+        {
+            "destinationId": DEMO_DESTINATION,
+            "name": "rETL",
+            "actionId": DEMO_ACTION,
+            "trigger": 'type = "track"',
+            "enabled": False,
+            "modelId": "model-42",
+        },
+        conn,
+    )
     new_id = created["data"]["destinationSubscription"]["id"]
     assert emulator.state.subscriptions[new_id]["modelId"] == "model-42"
     assert emulator.state.subscriptions[new_id]["settings"] == {}
-    await run("updateDestinationSubscription", {"destinationId": DEMO_DESTINATION, "subscriptionId": new_id,
-                                                      "reverseETLModelId": "model-43"}, conn)
+    await run(
+        "updateDestinationSubscription",
+        {"destinationId": DEMO_DESTINATION, "subscriptionId": new_id, "reverseETLModelId": "model-43"},
+        conn,
+    )
     assert emulator.state.subscriptions[new_id]["modelId"] == "model-43"
 
 
-@pytest.mark.parametrize("key", ["getDestinationSubscription", "updateDestinationSubscription",
-                                 "deleteDestinationSubscription"])
-@pytest.mark.parametrize("ref", [
-    {"destinationId": DEMO_DESTINATION, "subscriptionId": "doesNotExist"},
-    {"destinationId": "doesNotExist", "subscriptionId": DEMO_SUBSCRIPTION},
-    # A subscription of another Destination is not found under this one.
-    {"destinationId": ORDER_WEBHOOK, "subscriptionId": DEMO_SUBSCRIPTION},
-], ids=["subscription", "destination", "other-destination"])
+@pytest.mark.parametrize(
+    "key", ["getDestinationSubscription", "updateDestinationSubscription", "deleteDestinationSubscription"]
+)
+@pytest.mark.parametrize(
+    "ref",
+    [
+        {"destinationId": DEMO_DESTINATION, "subscriptionId": "doesNotExist"},
+        {"destinationId": "doesNotExist", "subscriptionId": DEMO_SUBSCRIPTION},
+        # A subscription of another Destination is not found under this one.
+        {"destinationId": ORDER_WEBHOOK, "subscriptionId": DEMO_SUBSCRIPTION},
+    ],
+    ids=["subscription", "destination", "other-destination"],
+)
 async def test_missing_subscription_is_not_found(
     emulator: Emulator, conn: dict[str, Any], key: str, ref: dict[str, str]
 ) -> None:
@@ -142,26 +180,42 @@ async def test_missing_destination_is_not_found(emulator: Emulator, conn: dict[s
         await run(key, inputs, conn)
 
 
-
 async def test_action_id_reaches_the_api(emulator: Emulator, conn: dict[str, Any]) -> None:
-    created = await run("createDestinationSubscription", {
-        "destinationId": DEMO_DESTINATION, "name": "With Action", "actionId": DEMO_ACTION,
-        "trigger": 'type = "track"', "enabled": True,
-    }, conn)
+    created = await run(
+        "createDestinationSubscription",
+        {
+            "destinationId": DEMO_DESTINATION,
+            "name": "With Action",
+            "actionId": DEMO_ACTION,
+            "trigger": 'type = "track"',
+            "enabled": True,
+        },
+        conn,
+    )
     assert created["data"]["destinationSubscription"]["actionId"] == DEMO_ACTION
     assert emulator.requests[-1].json["actionId"] == DEMO_ACTION
 
 
 async def test_enabled_is_a_boolean_on_create_and_update(emulator: Emulator, conn: dict[str, Any]) -> None:
-    created = await run("createDestinationSubscription", {
-        "destinationId": DEMO_DESTINATION, "name": "Off", "actionId": DEMO_ACTION,
-        "trigger": 'type = "track"', "enabled": "false",
-    }, conn)
+    created = await run(
+        "createDestinationSubscription",
+        {
+            "destinationId": DEMO_DESTINATION,
+            "name": "Off",
+            "actionId": DEMO_ACTION,
+            "trigger": 'type = "track"',
+            "enabled": "false",
+        },
+        conn,
+    )
     assert emulator.requests[-1].json["enabled"] is False
     new_id = created["data"]["destinationSubscription"]["id"]
     assert emulator.state.subscriptions[new_id]["enabled"] is False
-    await run("updateDestinationSubscription", {"destinationId": DEMO_DESTINATION, "subscriptionId": new_id,
-                                                      "enabled": "true"}, conn)
+    await run(
+        "updateDestinationSubscription",
+        {"destinationId": DEMO_DESTINATION, "subscriptionId": new_id, "enabled": "true"},
+        conn,
+    )
     assert emulator.requests[-1].json == {"input": {"enabled": True}}
     assert emulator.state.subscriptions[new_id]["enabled"] is True
 
@@ -173,8 +227,10 @@ async def test_update_is_wrapped_in_input(emulator: Emulator, conn: dict[str, An
 
 
 async def test_typed_settings_reach_the_workspace(emulator: Emulator, conn: dict[str, Any]) -> None:
-    text = ('{"url": "https://example.com/hook", "method": "PUT", "enable_batching": true, "batch_size": 50, '
-            '"headers": {"X-Env": "test"}, "data": {"@path": "$.properties"}}')
+    text = (
+        '{"url": "https://example.com/hook", "method": "PUT", "enable_batching": true, "batch_size": 50, '
+        '"headers": {"X-Env": "test"}, "data": {"@path": "$.properties"}}'
+    )
     await run("updateDestinationSubscription", {**REF, "settings": text}, conn)
     assert emulator.state.subscriptions[DEMO_SUBSCRIPTION]["settings"] == SETTINGS
     # Not given on update: omitted, so the stored settings stay.

@@ -25,7 +25,6 @@ HASHING = {"algorithm": "SHA-256", "paths": ["properties.email"], "key": "pepper
 SAMPLE_FIELDS = ("propertyRenames", "propertyValueTransformations")
 
 
-
 def sent(emulator: Emulator, method: str) -> list[Any]:
     """The bodies of the requests to /transformations* made with `method`, in order."""
     return [r.json for r in emulator.requests if r.method == method and r.path.startswith("/transformations")]
@@ -33,7 +32,6 @@ def sent(emulator: Emulator, method: str) -> list[Any]:
 
 def minimal(**extra: Any) -> dict[str, Any]:
     return {"name": "Rename Orders", "sourceId": WEBSITE, "enabled": True, "ifInput": 'event = "Order"', **extra}
-
 
 
 async def test_get_transformation(emulator: Emulator, conn: dict[str, Any]) -> None:
@@ -73,17 +71,27 @@ async def test_list_transformations_fetch_all_sees_every_one_once(emulator: Emul
 
 
 async def test_transformation_create_get_list_update_delete_cycle(emulator: Emulator, conn: dict[str, Any]) -> None:
-    created = (await run("createTransformation", minimal(
-        destinationMetadataId=WEBHOOKS, newEventName="Order Placed", propertyRenames=RENAMES,
-        propertyValueTransformations=VALUES, fqlDefinedProperties=FQL, drop=False,
-        allowProperties=["properties.revenue"], hashPropertiesConfiguration=HASHING,
-    ), conn))["data"]["transformation"]
+    created = (
+        await run(
+            "createTransformation",
+            minimal(
+                destinationMetadataId=WEBHOOKS,
+                newEventName="Order Placed",
+                propertyRenames=RENAMES,
+                propertyValueTransformations=VALUES,
+                fqlDefinedProperties=FQL,
+                drop=False,
+                allowProperties=["properties.revenue"],
+                hashPropertiesConfiguration=HASHING,
+            ),
+            conn,
+        )
+    )["data"]["transformation"]
     tid = created["id"]
     stored = emulator.state.transformations[tid]
     assert stored == created
     assert stored["if"] == 'event = "Order"' and "ifInput" not in stored
-    assert (stored["name"], stored["sourceId"], stored["destinationMetadataId"]) == (
-        "Rename Orders", WEBSITE, WEBHOOKS)
+    assert (stored["name"], stored["sourceId"], stored["destinationMetadataId"]) == ("Rename Orders", WEBSITE, WEBHOOKS)
     assert (stored["enabled"], stored["drop"], stored["newEventName"]) == (True, False, "Order Placed")
     assert stored["propertyRenames"] == RENAMES
     assert stored["propertyValueTransformations"] == VALUES
@@ -96,8 +104,13 @@ async def test_transformation_create_get_list_update_delete_cycle(emulator: Emul
     listed = (await run("listTransformations", {"fetchAll": True}, conn))["data"]["transformations"]
     assert [t["id"] for t in listed].count(tid) == 1
 
-    updated = (await run("updateTransformation", {"transformationId": tid, "name": "Orders v2", "sourceId": IOS,
-                                                  "propertyRenames": "[]"}, conn))["data"]["transformation"]
+    updated = (
+        await run(
+            "updateTransformation",
+            {"transformationId": tid, "name": "Orders v2", "sourceId": IOS, "propertyRenames": "[]"},
+            conn,
+        )
+    )["data"]["transformation"]
     assert sent(emulator, "PATCH")[-1] == {"name": "Orders v2", "sourceId": IOS, "propertyRenames": []}
     stored = emulator.state.transformations[tid]
     assert updated == stored
@@ -106,8 +119,16 @@ async def test_transformation_create_get_list_update_delete_cycle(emulator: Emul
     assert stored["hashPropertiesConfiguration"] == HASHING
     assert stored["if"] == 'event = "Order"'
 
-    await run("updateTransformation", {"transformationId": tid, "ifInput": "type = 'identify'", "drop": "true",
-                                       "hashPropertiesConfiguration": '{"algorithm": "MD5", "paths": ["a"]}'}, conn)
+    await run(
+        "updateTransformation",
+        {
+            "transformationId": tid,
+            "ifInput": "type = 'identify'",
+            "drop": "true",
+            "hashPropertiesConfiguration": '{"algorithm": "MD5", "paths": ["a"]}',
+        },
+        conn,
+    )
     stored = emulator.state.transformations[tid]
     assert (stored["if"], stored["drop"]) == ("type = 'identify'", True)
     assert stored["hashPropertiesConfiguration"] == {"algorithm": "MD5", "paths": ["a"]}
@@ -123,9 +144,14 @@ async def test_transformation_create_get_list_update_delete_cycle(emulator: Emul
 
 async def test_list_items_are_checked_before_any_request(emulator: Emulator, conn: dict[str, Any]) -> None:
     with pytest.raises(InputError) as caught:
-        await run("createTransformation", minimal(
-            propertyRenames=[{"oldName": "a"}], hashPropertiesConfiguration={"paths": ["p"], "encoding": "ROT13"},
-        ), conn)
+        await run(
+            "createTransformation",
+            minimal(
+                propertyRenames=[{"oldName": "a"}],
+                hashPropertiesConfiguration={"paths": ["p"], "encoding": "ROT13"},
+            ),
+            conn,
+        )
     message = str(caught.value)
     assert "propertyRenames.0.newName" in message
     assert "hashPropertiesConfiguration.algorithm" in message
@@ -178,8 +204,7 @@ async def test_update_sends_if_only_when_given(emulator: Emulator, conn: dict[st
     assert sent(emulator, "PATCH") == [{"name": "Signup"}, {"newEventName": "Joined"}]
     after = emulator.state.transformations[RENAME_SIGNUP]
     assert after == {**before, "name": "Signup", "newEventName": "Joined"}
-    assert (after["if"], after["sourceId"], after["destinationMetadataId"]) == (
-        'event = "signup"', WEBSITE, WEBHOOKS)
+    assert (after["if"], after["sourceId"], after["destinationMetadataId"]) == ('event = "signup"', WEBSITE, WEBHOOKS)
 
     await run("updateTransformation", {"transformationId": RENAME_SIGNUP, "ifInput": 'event = "joined"'}, conn)
     assert sent(emulator, "PATCH")[-1] == {"if": 'event = "joined"'}
@@ -193,14 +218,21 @@ async def test_no_sample_lists_are_sent(emulator: Emulator, conn: dict[str, Any]
         assert all("default" not in properties[field] for field in SAMPLE_FIELDS)
 
     created = (await run("createTransformation", minimal(), conn))["data"]["transformation"]
-    assert sent(emulator, "POST")[-1] == {"name": "Rename Orders", "sourceId": WEBSITE, "enabled": True,
-                                          "if": 'event = "Order"'}
+    assert sent(emulator, "POST")[-1] == {
+        "name": "Rename Orders",
+        "sourceId": WEBSITE,
+        "enabled": True,
+        "if": 'event = "Order"',
+    }
     stored = emulator.state.transformations[created["id"]]
     assert (stored["propertyRenames"], stored["propertyValueTransformations"]) == ([], [])
 
     renames = list(emulator.state.transformations[RENAME_CART]["propertyRenames"])
     assert renames == [{"oldName": "sku_id", "newName": "sku"}]
-    await run("updateTransformation", {"transformationId": RENAME_CART, "name": "Cart",
-                                       "propertyRenames": "", "propertyValueTransformations": None}, conn)
+    await run(
+        "updateTransformation",
+        {"transformationId": RENAME_CART, "name": "Cart", "propertyRenames": "", "propertyValueTransformations": None},
+        conn,
+    )
     assert sent(emulator, "PATCH")[-1] == {"name": "Cart"}
     assert emulator.state.transformations[RENAME_CART]["propertyRenames"] == renames

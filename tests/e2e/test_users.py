@@ -19,8 +19,6 @@ WORKSPACE = DEMO_IDS["workspace"]
 WEBSITE = DEMO_IDS["source"]
 
 
-
-
 async def test_get_user(emulator: Emulator, conn: dict[str, Any]) -> None:
     user = (await run("getUser", {"userId": ADA}, conn))["data"]["user"]
     assert user == emulator.state.users[ADA]
@@ -59,11 +57,13 @@ async def test_list_users_fetch_all_sees_every_user_once(emulator: Emulator, con
 async def test_invite_get_list_delete_cycle(emulator: Emulator, conn: dict[str, Any]) -> None:
     invite = {
         "email": "new.analyst@example.com",
-        "permissions": [{
-            "roleId": SOURCE_ADMIN,
-            "resources": [{"id": WEBSITE, "type": "SOURCE"}],
-            "labels": [{"key": "environment", "value": "prod", "description": "Production only"}],
-        }],
+        "permissions": [
+            {
+                "roleId": SOURCE_ADMIN,
+                "resources": [{"id": WEBSITE, "type": "SOURCE"}],
+                "labels": [{"key": "environment", "value": "prod", "description": "Production only"}],
+            }
+        ],
     }
     created = await run("createUserInvites", {"invites": [invite, {"email": "viewer@example.com"}]}, conn)
     assert created == {"data": {"emails": ["new.analyst@example.com", "viewer@example.com"]}}
@@ -96,8 +96,11 @@ async def test_invite_get_list_delete_cycle(emulator: Emulator, conn: dict[str, 
 
 async def test_invite_with_an_unknown_role_is_refused(emulator: Emulator, conn: dict[str, Any]) -> None:
     with pytest.raises(Invalid):
-        await run("createUserInvites", {"invites": [{"email": "x@example.com",
-                                                     "permissions": [{"roleId": "no-such-role"}]}]}, conn)
+        await run(
+            "createUserInvites",
+            {"invites": [{"email": "x@example.com", "permissions": [{"roleId": "no-such-role"}]}]},
+            conn,
+        )
     assert emulator.state.invites == {}
 
 

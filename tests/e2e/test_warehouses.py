@@ -17,9 +17,13 @@ PG = DEMO_IDS["warehouseMetadata"]
 WEBSITE = "kjU72LCJexvrqL7G4TMHHN"
 IOS = "p1EpNWphY9v4Fpm0jGx8Ew"
 BACKEND = "dImPXq5IIDjNgmQfS10qMZ"
-SETTINGS = {"hostname": "new.db.example.com", "port": 5433, "database": "events", "username": "loader",
-            "password": "s3cret"}
-
+SETTINGS = {
+    "hostname": "new.db.example.com",
+    "port": 5433,
+    "database": "events",
+    "username": "loader",
+    "password": "s3cret",
+}
 
 
 def connected(emulator: Emulator, warehouse_id: str) -> list[str]:
@@ -49,8 +53,11 @@ async def test_list_warehouses_one_page_and_next_page(emulator: Emulator, conn: 
 
 async def test_list_warehouses_fetch_all_sees_every_item_once(emulator: Emulator, conn: dict[str, Any]) -> None:
     for n in range(4):
-        await run("createWarehouse", {"metadataId": PG, "settings": {"database": f"db{n}"},
-                                      "disconnectAllSources": True}, conn)
+        await run(
+            "createWarehouse",
+            {"metadataId": PG, "settings": {"database": f"db{n}"}, "disconnectAllSources": True},
+            conn,
+        )
     # fetchAll reads pages of the API's maximum (1000): make sure there is more than one.
     for n in range(1000):
         emulator.state.create_warehouse(metadata_id=PG, settings={"database": f"bulk{n}"}, connect_sources=False)
@@ -67,9 +74,19 @@ async def test_list_warehouses_fetch_all_sees_every_item_once(emulator: Emulator
 async def test_warehouse_cycle(emulator: Emulator, conn: dict[str, Any]) -> None:
     before = set(emulator.state.warehouses)
 
-    created = (await run("createWarehouse", {
-        "metadataId": PG, "name": "Events", "settings": SETTINGS, "enabled": False, "disconnectAllSources": True,
-    }, conn))["data"]["warehouse"]
+    created = (
+        await run(
+            "createWarehouse",
+            {
+                "metadataId": PG,
+                "name": "Events",
+                "settings": SETTINGS,
+                "enabled": False,
+                "disconnectAllSources": True,
+            },
+            conn,
+        )
+    )["data"]["warehouse"]
     warehouse_id = created["id"]
     assert warehouse_id not in before
     stored = emulator.state.warehouses[warehouse_id]
@@ -87,9 +104,18 @@ async def test_warehouse_cycle(emulator: Emulator, conn: dict[str, Any]) -> None
     assert warehouse_id in [w["id"] for w in listed]
 
     new_settings = {**SETTINGS, "hostname": "moved.db.example.com", "port": 6543}
-    updated = (await run("updateWarehouse", {
-        "warehouseId": warehouse_id, "name": "Events v2", "enabled": "true", "settings": new_settings,
-    }, conn))["data"]["warehouse"]
+    updated = (
+        await run(
+            "updateWarehouse",
+            {
+                "warehouseId": warehouse_id,
+                "name": "Events v2",
+                "enabled": "true",
+                "settings": new_settings,
+            },
+            conn,
+        )
+    )["data"]["warehouse"]
     assert updated["name"] == "Events v2" and updated["enabled"] is True
     stored = emulator.state.warehouses[warehouse_id]
     assert (stored["name"], stored["enabled"], stored["settings"]) == ("Events v2", True, new_settings)
@@ -111,7 +137,8 @@ async def test_warehouse_cycle(emulator: Emulator, conn: dict[str, Any]) -> None
 
 
 async def test_create_warehouse_connects_every_source_unless_told_not_to(
-    emulator: Emulator, conn: dict[str, Any],
+    emulator: Emulator,
+    conn: dict[str, Any],
 ) -> None:
     body = await run("createWarehouse", {"metadataId": PG, "settings": {"database": "all"}}, conn)
     warehouse_id = body["data"]["warehouse"]["id"]
@@ -125,8 +152,9 @@ async def test_create_warehouse_connects_every_source_unless_told_not_to(
 async def test_connections_cycle(emulator: Emulator, conn: dict[str, Any]) -> None:
     assert connected(emulator, SECOND_WAREHOUSE) == [BACKEND]
 
-    added = await run("addConnectionFromSourceToWarehouse", {"warehouseId": SECOND_WAREHOUSE, "sourceId": WEBSITE},
-                      conn)
+    added = await run(
+        "addConnectionFromSourceToWarehouse", {"warehouseId": SECOND_WAREHOUSE, "sourceId": WEBSITE}, conn
+    )
     assert added == {"data": {"status": "CONNECTED"}}
     assert connected(emulator, SECOND_WAREHOUSE) == [BACKEND, WEBSITE]
     post = [r for r in emulator.requests if r.method == "POST"][-1]
@@ -136,8 +164,9 @@ async def test_connections_cycle(emulator: Emulator, conn: dict[str, Any]) -> No
     assert [s["id"] for s in listed["sources"]] == [BACKEND, WEBSITE]
     assert listed["sources"][1]["slug"] == "my-test-source-rhpd18"
 
-    removed = await run("removeSourceConnectionFromWarehouse", {"warehouseId": SECOND_WAREHOUSE, "sourceId": BACKEND},
-                        conn)
+    removed = await run(
+        "removeSourceConnectionFromWarehouse", {"warehouseId": SECOND_WAREHOUSE, "sourceId": BACKEND}, conn
+    )
     assert removed == {"data": {"status": "SUCCESS"}}
     assert connected(emulator, SECOND_WAREHOUSE) == [WEBSITE]
     listed = (await run("listConnectedSourcesFromWarehouse", {"warehouseId": SECOND_WAREHOUSE}, conn))["data"]
@@ -145,7 +174,8 @@ async def test_connections_cycle(emulator: Emulator, conn: dict[str, Any]) -> No
 
 
 async def test_connected_sources_page_with_count_cursor_and_fetch_all(
-    emulator: Emulator, conn: dict[str, Any],
+    emulator: Emulator,
+    conn: dict[str, Any],
 ) -> None:
     for source_id in (BACKEND, "vyL9G0qJtgyeOQGpHTpSov"):
         await run("addConnectionFromSourceToWarehouse", {"warehouseId": WAREHOUSE, "sourceId": source_id}, conn)
@@ -155,21 +185,29 @@ async def test_connected_sources_page_with_count_cursor_and_fetch_all(
     assert [s["id"] for s in first["sources"]] == expected[:3]
     request = emulator.requests[-1]
     assert request.query == [("pagination[count]", "3")]
-    second = (await run("listConnectedSourcesFromWarehouse",
-                        {"warehouseId": WAREHOUSE, "count": 3, "cursor": first["pagination"]["next"]}, conn))["data"]
+    second = (
+        await run(
+            "listConnectedSourcesFromWarehouse",
+            {"warehouseId": WAREHOUSE, "count": 3, "cursor": first["pagination"]["next"]},
+            conn,
+        )
+    )["data"]
     assert [s["id"] for s in second["sources"]] == expected[3:]
-    assert emulator.requests[-1].query == [("pagination[count]", "3"),
-                                           ("pagination[cursor]", first["pagination"]["next"])]
+    assert emulator.requests[-1].query == [
+        ("pagination[count]", "3"),
+        ("pagination[cursor]", first["pagination"]["next"]),
+    ]
 
     emulator.requests.clear()
-    every = (await run("listConnectedSourcesFromWarehouse", {"warehouseId": WAREHOUSE, "fetchAll": True}, conn))
+    every = await run("listConnectedSourcesFromWarehouse", {"warehouseId": WAREHOUSE, "fetchAll": True}, conn)
     assert [s["id"] for s in every["data"]["sources"]] == expected
     assert every["data"]["pagination"] == {"totalEntries": 4}
 
     # fetchAll reads pages of the API's maximum (1000): make sure there is more than one.
     for n in range(1001):
-        source = emulator.state.create_source(slug=f"bulk-{n}", enabled=True, metadata_id="1bow82lmk",
-                                              connect_warehouses=False)
+        source = emulator.state.create_source(
+            slug=f"bulk-{n}", enabled=True, metadata_id="1bow82lmk", connect_warehouses=False
+        )
         emulator.state.connect(WAREHOUSE, source["id"])
     emulator.requests.clear()
     every = await run("listConnectedSourcesFromWarehouse", {"warehouseId": WAREHOUSE, "fetchAll": True}, conn)
@@ -193,8 +231,11 @@ async def test_update_warehouse_settings_keep_json_types(emulator: Emulator, con
 
 
 async def test_create_warehouse_end_to_end(emulator: Emulator, conn: dict[str, Any]) -> None:
-    body = await run("createWarehouse", {"metadataId": PG, "settings": SETTINGS, "name": "Registered",
-                                         "disconnectAllSources": "true"}, conn)
+    body = await run(
+        "createWarehouse",
+        {"metadataId": PG, "settings": SETTINGS, "name": "Registered", "disconnectAllSources": "true"},
+        conn,
+    )
     warehouse_id = body["data"]["warehouse"]["id"]
     assert emulator.state.warehouses[warehouse_id]["name"] == "Registered"
     got = (await run("getWarehouse", {"warehouseId": warehouse_id}, conn))["data"]["warehouse"]
@@ -210,8 +251,9 @@ async def test_create_warehouse_metadata_id_is_a_warehouse_type(emulator: Emulat
         await run("createWarehouse", {"metadataId": "1bow82lmk", "settings": {}}, conn)
 
 
-@pytest.mark.parametrize("key", ["getWarehouse", "updateWarehouse", "deleteWarehouse",
-                                 "listConnectedSourcesFromWarehouse"])
+@pytest.mark.parametrize(
+    "key", ["getWarehouse", "updateWarehouse", "deleteWarehouse", "listConnectedSourcesFromWarehouse"]
+)
 async def test_missing_warehouse_is_not_found(key: str, emulator: Emulator, conn: dict[str, Any]) -> None:
     extra = {"settings": {}} if key == "updateWarehouse" else {}
     with pytest.raises(NotFound) as caught:

@@ -24,7 +24,8 @@ async def test_export_workspace_returns_the_demo_workspace_as_a_snapshot(
     assert website["name"] == "Website"
     assert sorted(website["destinations"]) == ["Order Webhook", "Webhooks (Actions)"]
     assert website["destinations"]["Webhooks (Actions)"]["subscriptions"]["Send Track Events"]["trigger"] == (
-        'type = "track"')
+        'type = "track"'
+    )
     assert snapshot["warehouses"]["Analytics Postgres"]["sources"] == ["ios-app", "my-test-source-rhpd18"]
     assert len(snapshot["functions"]) == 5 and len(snapshot["transformations"]) == 3
     assert "pg-analytics-pass" not in repr(result) and "whsec_demo_4f7a9c" not in repr(result)

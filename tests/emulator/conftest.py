@@ -37,7 +37,12 @@ async def python_m(*args: str) -> AsyncIterator[asyncio.subprocess.Process]:
     piped (the emulator prints its URL as its first line). On exit a process still running is
     killed, and both pipes are drained so no transport outlives the test."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:

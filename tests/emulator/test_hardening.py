@@ -225,9 +225,7 @@ async def test_requests_aiohttp_refuses_are_answered_in_the_envelope(emu: Emulat
 
 
 @pytest.mark.parametrize("target", [b"/sources/%00", b"/sources/%0d%0aX", b"/sources/%7F", b"/%0a"])
-async def test_paths_with_encoded_control_characters_are_answered_in_the_envelope(
-    emu: Emulator, target: bytes
-) -> None:
+async def test_paths_with_encoded_control_characters_are_answered_in_the_envelope(emu: Emulator, target: bytes) -> None:
     status, headers, body = await raw_request(emu, request_bytes(target))
     assert status == 404
     assert headers["content-type"].startswith("application/json")
@@ -261,4 +259,3 @@ async def test_malformed_requests_write_no_traceback_to_stderr() -> None:
         assert await asyncio.wait_for(proc.wait(), 30) == 0
         stderr = (await proc.stderr.read()).decode()
         assert "Traceback" not in stderr and "Error handling request" not in stderr, stderr
-

@@ -14,7 +14,7 @@ import pytest
 from component.emulator import DEMO_API_KEY, routing, running_emulator, state
 from component.emulator import resources as resources_package
 
-WIDGETS = '''
+WIDGETS = """
 from component.emulator.call import Call
 from component.emulator.routing import SUCCESS, Answer, route
 from component.emulator.state import Workspace, declare_table
@@ -40,7 +40,7 @@ def get_widget(ws: Workspace, c: Call) -> Answer:
 def delete_widget(ws: Workspace, c: Call) -> Answer:
     ws.tables["widgets"].remove(c.params["widgetId"])
     return 200, SUCCESS
-'''
+"""
 MODULE = f"{resources_package.__name__}.widgets"
 
 

@@ -118,9 +118,7 @@ async def test_cursor_past_the_end_is_an_empty_last_page(api: Client) -> None:
     assert "next" not in reply.data["pagination"]
 
 
-async def test_large_seed_walk(
-    session: aiohttp.ClientSession, record_property: Callable[[str, Any], None]
-) -> None:
+async def test_large_seed_walk(session: aiohttp.ClientSession, record_property: Callable[[str, Any], None]) -> None:
     started = time.perf_counter()
     async with running_emulator(seed=10_000, rate_limits=False) as emu:
         record_property("seed_10000_ready_seconds", round(time.perf_counter() - started, 2))

@@ -101,9 +101,10 @@ def test_the_default_state_file_is_per_user(tmp_path: Path) -> None:
 
 
 async def _status(url: str | None, method: str, path: str) -> int:
-    async with aiohttp.ClientSession() as session, session.request(
-        method, f"{url}{path}", headers={"Authorization": f"Bearer {DEMO_API_KEY}"}
-    ) as r:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(method, f"{url}{path}", headers={"Authorization": f"Bearer {DEMO_API_KEY}"}) as r,
+    ):
         return r.status
 
 
@@ -149,16 +150,24 @@ async def cli(*args: str, env: dict[str, str]) -> tuple[int, Any, str]:
 
 async def test_create_get_update_delete_work_across_separate_commands(tmp_path: Path) -> None:
     env = {"XDG_STATE_HOME": str(tmp_path)}
-    code, created, err = await cli("run", "createSource", "--set", "slug=newcomer", "--set", "enabled=true",
-                                   "--set", "metadataId=1bow82lmk", env=env)
+    code, created, err = await cli(
+        "run",
+        "createSource",
+        "--set",
+        "slug=newcomer",
+        "--set",
+        "enabled=true",
+        "--set",
+        "metadataId=1bow82lmk",
+        env=env,
+    )
     assert code == 0, err
     assert str(tmp_path / "segment-component" / "emulator.json") in err
     source_id = created["data"]["data"]["source"]["id"]
     code, got, err = await cli("run", "getSource", "--set", f"sourceId={source_id}", env=env)
     assert code == 0, err
     assert got["data"]["data"]["source"]["slug"] == "newcomer"
-    code, _, err = await cli("run", "updateSource", "--set", f"sourceId={source_id}", "--set", "name=Renamed",
-                             env=env)
+    code, _, err = await cli("run", "updateSource", "--set", f"sourceId={source_id}", "--set", "name=Renamed", env=env)
     assert code == 0, err
     code, got, err = await cli("run", "getSource", "--set", f"sourceId={source_id}", env=env)
     assert got["data"]["data"]["source"]["name"] == "Renamed"
@@ -195,8 +204,14 @@ async def test_run_with_no_token_uses_the_emulator_named_by_the_base_url(tmp_pat
 
 
 def emulator_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "component", "emulator", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "component", "emulator", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize(

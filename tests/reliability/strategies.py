@@ -28,10 +28,44 @@ from component.segment.urls import MAX_SEGMENT, check_segment
 
 #: Text that has broken URL builders before: separators, dot segments, encodings, controls, look-alikes.
 HOSTILE_TEXT = [
-    "..", ".", "a/b", "../x", "/../../x", "%2e%2e", "%2E%2E%2F", "a%2Fb", "a?b=c", "a#b", "100%", "%",
-    " ", " a ", "a b", "é", "\u202egnp.exe", "\uff0f", "\u2025", "\x00", "a\r\nHost: evil.example", "\t",
-    "\\..\\x", "//evil.example", "http://evil.example/", "@evil.example", "a;b", "..;", "~", "{x}",
-    "$(id)", "' OR 1=1 --", "<script>", "\U0001f600", "\ud7ff", "null", "true", "0",
+    "..",
+    ".",
+    "a/b",
+    "../x",
+    "/../../x",
+    "%2e%2e",
+    "%2E%2E%2F",
+    "a%2Fb",
+    "a?b=c",
+    "a#b",
+    "100%",
+    "%",
+    " ",
+    " a ",
+    "a b",
+    "é",
+    "\u202egnp.exe",
+    "\uff0f",
+    "\u2025",
+    "\x00",
+    "a\r\nHost: evil.example",
+    "\t",
+    "\\..\\x",
+    "//evil.example",
+    "http://evil.example/",
+    "@evil.example",
+    "a;b",
+    "..;",
+    "~",
+    "{x}",
+    "$(id)",
+    "' OR 1=1 --",
+    "<script>",
+    "\U0001f600",
+    "\ud7ff",
+    "null",
+    "true",
+    "0",
 ]
 
 
@@ -44,8 +78,11 @@ def text(min_size: int = 0, max_size: int | None = None) -> st.SearchStrategy[st
 
 def json_values(max_leaves: int = 6) -> st.SearchStrategy[Any]:
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(-(2**53), 2**53),
-        st.floats(allow_nan=False, allow_infinity=False), text(),
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**53), 2**53),
+        st.floats(allow_nan=False, allow_infinity=False),
+        text(),
     )
     return st.recursive(
         scalars,
@@ -177,7 +214,8 @@ class Broken:
 def path_ids(handler: Handler) -> list[str]:
     """The attribute names of the handler's inputs that fill a path segment (declared `PathId`)."""
     return [
-        name for name, info in handler.model.model_fields.items()
+        name
+        for name, info in handler.model.model_fields.items()
         if any(getattr(meta, "func", None) is check_segment for meta in info.metadata)
     ]
 

@@ -71,8 +71,9 @@ def _gzip_bomb(decompressed: int) -> bytes:
 
 def _bomb(status: int, body: bytes) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
-        return web.Response(status=status, body=body,
-                            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+        return web.Response(
+            status=status, body=body, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        )
 
     return handler
 
@@ -118,8 +119,12 @@ async def test_a_declared_length_over_the_cap_is_refused_before_reading() -> Non
 
     async with serving(handler) as url:
         with pytest.raises(ResponseTooLarge):
-            await segment.invoke("getSource", {"sourceId": SOURCE}, connection=_connection(url),
-                                 retry=RetryPolicy(max_response_bytes=CAP))
+            await segment.invoke(
+                "getSource",
+                {"sourceId": SOURCE},
+                connection=_connection(url),
+                retry=RetryPolicy(max_response_bytes=CAP),
+            )
     assert sent == [1]  # never retried: the same request meets the same answer
 
 
@@ -131,8 +136,9 @@ async def test_a_body_at_the_cap_is_read() -> None:
         return web.Response(body=body, content_type="application/json")
 
     async with serving(handler) as url:
-        result = await segment.invoke("getSource", {"sourceId": SOURCE}, connection=_connection(url),
-                                      retry=RetryPolicy(max_response_bytes=CAP))
+        result = await segment.invoke(
+            "getSource", {"sourceId": SOURCE}, connection=_connection(url), retry=RetryPolicy(max_response_bytes=CAP)
+        )
     assert len(result["data"]["data"]) == CAP - 12
 
 
@@ -207,8 +213,9 @@ async def _echo_token(request: web.Request) -> web.StreamResponse:
     token = request.headers.get("Authorization", "")
     if request.path == "/slow":
         await asyncio.sleep(5)
-    return web.json_response({"errors": [{"type": "unauthorized", "message": f"bad {token}", "field": token}]},
-                             status=401)
+    return web.json_response(
+        {"errors": [{"type": "unauthorized", "message": f"bad {token}", "field": token}]}, status=401
+    )
 
 
 def _assert_sealed(error: BaseException) -> None:
@@ -220,8 +227,9 @@ def _assert_sealed(error: BaseException) -> None:
 async def test_a_broken_answer_leaves_no_token_in_frames_or_chain(name: str) -> None:
     async with raw_server(answering(RAW_ANSWERS[name])) as url:
         try:
-            await segment.invoke("getSource", {"sourceId": SOURCE}, connection=_connection(url),
-                                 retry=RetryPolicy(attempts=1, timeout=5))
+            await segment.invoke(
+                "getSource", {"sourceId": SOURCE}, connection=_connection(url), retry=RetryPolicy(attempts=1, timeout=5)
+            )
         except TransportError as exc:
             error: BaseException = exc
         else:

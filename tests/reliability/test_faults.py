@@ -63,6 +63,7 @@ def _bound(timeout: float, tries: int = 1) -> float:
     """The longest an invocation of `tries` tries, each ending at `timeout`, may take."""
     return timeout * tries + SLACK
 
+
 # name -> (fault arguments, the error a read gets once the budget is spent, options for invoke)
 FAULTS: dict[str, tuple[dict[str, Any], type[SegmentError], dict[str, Any]]] = {
     "429 Retry-After": ({"status": 429, "headers": {"Retry-After": "2"}}, RateLimited, {}),
@@ -100,8 +101,14 @@ def _created_sources(emu: Emulator) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize(("key", "inputs", "method", "path"), READS, ids=[r[0] for r in READS])
 async def test_reads_recover_within_the_retry_budget(
-    emulator: Emulator, conn: dict[str, Any], waits: list[float],
-    fault: str, key: str, inputs: dict[str, Any], method: str, path: str,
+    emulator: Emulator,
+    conn: dict[str, Any],
+    waits: list[float],
+    fault: str,
+    key: str,
+    inputs: dict[str, Any],
+    method: str,
+    path: str,
 ) -> None:
     arguments, _, options = FAULTS[fault]
     expected = await segment.invoke(key, inputs, connection=conn)
@@ -135,10 +142,17 @@ async def test_reads_fail_typed_once_the_budget_is_spent(
 WRITES: list[tuple[str, Callable[[int], dict[str, Any]], str, Callable[[str], str]]] = [
     ("createSource", lambda n: {"slug": f"fault-{n}", "metadataId": SOURCE_METADATA}, "POST", lambda _: "/sources"),
     ("updateSource", lambda n: {"sourceId": SOURCE, "name": f"renamed-{n}"}, "PATCH", lambda _: f"/sources/{SOURCE}"),
-    ("rawRequest", lambda n: {"url": "/sources", "method": "POST",
-                              "data": {"slug": f"fault-{n}", "enabled": True, "metadataId": SOURCE_METADATA},
-                              "maxRetries": 3},
-     "POST", lambda _: "/sources"),
+    (
+        "rawRequest",
+        lambda n: {
+            "url": "/sources",
+            "method": "POST",
+            "data": {"slug": f"fault-{n}", "enabled": True, "metadataId": SOURCE_METADATA},
+            "maxRetries": 3,
+        },
+        "POST",
+        lambda _: "/sources",
+    ),
 ]
 
 
@@ -151,8 +165,14 @@ def _write_landed(emu: Emulator, key: str, n: int) -> bool:
 @pytest.mark.parametrize("fault", NOT_RATE_LIMITS)
 @pytest.mark.parametrize(("key", "make", "method", "path"), WRITES, ids=[w[0] for w in WRITES])
 async def test_a_write_is_never_sent_twice_on_a_fault(
-    emulator: Emulator, conn: dict[str, Any], waits: list[float], fault: str,
-    key: str, make: Callable[[int], dict[str, Any]], method: str, path: Callable[[str], str],
+    emulator: Emulator,
+    conn: dict[str, Any],
+    waits: list[float],
+    fault: str,
+    key: str,
+    make: Callable[[int], dict[str, Any]],
+    method: str,
+    path: Callable[[str], str],
 ) -> None:
     arguments, _, options = FAULTS[fault]
     inputs = make(1)
@@ -188,8 +208,14 @@ async def _until(condition: Callable[[], bool], seconds: float) -> None:
 @pytest.mark.parametrize("fault", ["429 Retry-After", "429 msBeforeNext only"])
 @pytest.mark.parametrize(("key", "make", "method", "path"), WRITES, ids=[w[0] for w in WRITES])
 async def test_a_write_is_sent_again_only_after_a_429_and_lands_once(
-    emulator: Emulator, conn: dict[str, Any], waits: list[float], fault: str,
-    key: str, make: Callable[[int], dict[str, Any]], method: str, path: Callable[[str], str],
+    emulator: Emulator,
+    conn: dict[str, Any],
+    waits: list[float],
+    fault: str,
+    key: str,
+    make: Callable[[int], dict[str, Any]],
+    method: str,
+    path: Callable[[str], str],
 ) -> None:
     arguments, _, _ = FAULTS[fault]
     before = len(emulator.state.sources)
@@ -204,9 +230,14 @@ async def test_a_write_is_sent_again_only_after_a_429_and_lands_once(
 
 FAULT_CHOICES = [None, None, *NOT_RATE_LIMITS, "429 Retry-After", "429 msBeforeNext only"]
 OPERATIONS = st.lists(
-    st.tuples(st.sampled_from(["create", "update", "delete", "get"]), st.integers(0, 5),
-              st.sampled_from([f for f in FAULT_CHOICES if f != "timeout"]), st.integers(1, 3)),
-    min_size=1, max_size=12,
+    st.tuples(
+        st.sampled_from(["create", "update", "delete", "get"]),
+        st.integers(0, 5),
+        st.sampled_from([f for f in FAULT_CHOICES if f != "timeout"]),
+        st.integers(1, 3),
+    ),
+    min_size=1,
+    max_size=12,
 )
 
 
@@ -253,8 +284,9 @@ async def test_a_hung_server_never_holds_invoke_past_its_timeout(emulator: Emula
     started = time.perf_counter()
     with pytest.raises(TransportError, match=r"timed out after 0\.5 s"):
         await asyncio.wait_for(
-            segment.invoke("getSource", {"sourceId": SOURCE}, connection=conn,
-                           retry=RetryPolicy(timeout=0.5, attempts=1)),
+            segment.invoke(
+                "getSource", {"sourceId": SOURCE}, connection=conn, retry=RetryPolicy(timeout=0.5, attempts=1)
+            ),
             timeout=GIVE_UP,
         )
     assert time.perf_counter() - started < _bound(0.5)
@@ -285,8 +317,11 @@ async def test_the_raw_requests_own_timeout_is_honoured(emulator: Emulator, conn
     started = time.perf_counter()
     with pytest.raises(TransportError, match=r"timed out after 0\.3 s"):
         await asyncio.wait_for(
-            segment.invoke("rawRequest", {"url": "/sources", "method": "GET", "timeout": 300},
-                           connection={**conn, "apiKey": CANARY}),
+            segment.invoke(
+                "rawRequest",
+                {"url": "/sources", "method": "GET", "timeout": 300},
+                connection={**conn, "apiKey": CANARY},
+            ),
             timeout=GIVE_UP,
         )
     assert time.perf_counter() - started < _bound(0.3)
@@ -305,8 +340,12 @@ async def test_queued_invocations_on_a_hung_server_end_within_their_share_of_tim
     started = time.perf_counter()
     results = await asyncio.wait_for(
         asyncio.gather(
-            *(segment.invoke("getSource", {"sourceId": SOURCE}, connection=conn,
-                             retry=RetryPolicy(timeout=timeout, attempts=1)) for _ in range(count)),
+            *(
+                segment.invoke(
+                    "getSource", {"sourceId": SOURCE}, connection=conn, retry=RetryPolicy(timeout=timeout, attempts=1)
+                )
+                for _ in range(count)
+            ),
             return_exceptions=True,
         ),
         timeout=GIVE_UP,
@@ -321,13 +360,13 @@ async def _silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
 
 
 async def _headers_then_stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"data\"")
+    writer.write(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"data"')
     await writer.drain()
     await asyncio.sleep(HUNG)
 
 
 async def _short_body_then_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"data\": {")
+    writer.write(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"data": {')
     await writer.drain()
 
 
@@ -336,20 +375,22 @@ async def _not_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) 
     await writer.drain()
 
 
-@pytest.mark.parametrize("reply", [_silent, _headers_then_stall, _short_body_then_close, _not_http],
-                         ids=lambda f: f.__name__.strip("_"))
-async def test_broken_servers_end_in_a_transport_error_within_the_timeout(
-    reply: Reply, waits: list[float]
-) -> None:
+@pytest.mark.parametrize(
+    "reply", [_silent, _headers_then_stall, _short_body_then_close, _not_http], ids=lambda f: f.__name__.strip("_")
+)
+async def test_broken_servers_end_in_a_transport_error_within_the_timeout(reply: Reply, waits: list[float]) -> None:
     """Two tries of 0.3 s: whatever the server does, a transport error within both timeouts plus
     SLACK (a silent or stalling server holds the request for HUNG seconds)."""
     async with raw_server(reply) as url:
         started = time.perf_counter()
         with pytest.raises(TransportError):
             await asyncio.wait_for(
-                segment.invoke("getSource", {"sourceId": SOURCE}, connection={"apiKey": CANARY, "subdomain": "s",
-                                                                              "baseUrl": url},
-                               retry=RetryPolicy(timeout=0.3, attempts=2)),
+                segment.invoke(
+                    "getSource",
+                    {"sourceId": SOURCE},
+                    connection={"apiKey": CANARY, "subdomain": "s", "baseUrl": url},
+                    retry=RetryPolicy(timeout=0.3, attempts=2),
+                ),
                 timeout=GIVE_UP,
             )
         assert time.perf_counter() - started < _bound(0.3, tries=2)
@@ -365,8 +406,10 @@ async def test_cancelling_invocations_mid_flight_leaks_no_session_and_no_slot(
     emulator.faults.inject(delay=HUNG, times=None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tasks = [asyncio.create_task(segment.invoke("getSource", {"sourceId": SOURCE}, connection=conn))
-                 for _ in range(DEFAULT_MAX_CONCURRENCY * 2)]
+        tasks = [
+            asyncio.create_task(segment.invoke("getSource", {"sourceId": SOURCE}, connection=conn))
+            for _ in range(DEFAULT_MAX_CONCURRENCY * 2)
+        ]
         await asyncio.sleep(0.2)  # 16 in flight, 16 queued for a slot
         for task in tasks:
             task.cancel()
@@ -377,8 +420,12 @@ async def test_cancelling_invocations_mid_flight_leaks_no_session_and_no_slot(
         limit = await client_module.pool.limit(conn["baseUrl"], CANARY)
         assert limit._value == DEFAULT_MAX_CONCURRENCY  # type: ignore[attr-defined]
         done = await asyncio.wait_for(
-            asyncio.gather(*(segment.invoke("getSource", {"sourceId": SOURCE}, connection=conn)
-                             for _ in range(DEFAULT_MAX_CONCURRENCY * 2))),
+            asyncio.gather(
+                *(
+                    segment.invoke("getSource", {"sourceId": SOURCE}, connection=conn)
+                    for _ in range(DEFAULT_MAX_CONCURRENCY * 2)
+                )
+            ),
             timeout=GIVE_UP,  # only ends a broken run: the slot count above is the proof
         )
         assert len(done) == DEFAULT_MAX_CONCURRENCY * 2
@@ -391,9 +438,12 @@ async def test_closing_the_pool_under_running_invocations_ends_them_typed(
     emulator: Emulator, conn: dict[str, Any]
 ) -> None:
     emulator.faults.inject(delay=0.3, times=None)
-    tasks = [asyncio.create_task(segment.invoke("getSource", {"sourceId": SOURCE}, connection=conn,
-                                                retry=RetryPolicy(attempts=1)))
-             for _ in range(8)]
+    tasks = [
+        asyncio.create_task(
+            segment.invoke("getSource", {"sourceId": SOURCE}, connection=conn, retry=RetryPolicy(attempts=1))
+        )
+        for _ in range(8)
+    ]
     await asyncio.sleep(0.1)
     await segment.aclose()
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -430,7 +480,11 @@ print("done")
 def test_a_cancelled_invocation_in_a_loop_that_ends_leaves_no_unclosed_session() -> None:
     result = subprocess.run(
         [sys.executable, "-X", "dev", "-W", "error::ResourceWarning", "-c", CANCEL_IN_A_NEW_LOOP],
-        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60, check=False,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["cancelled", "done"]
@@ -446,8 +500,9 @@ async def test_a_dropped_connection_is_tried_again_only_by_the_policy(
     emulator.requests.clear()
     emulator.faults.inject(drop=True, times=None)
     with pytest.raises(TransportError):
-        await segment.invoke("rawRequest", {"url": f"/sources/{SOURCE}", "method": "GET", "maxRetries": 0},
-                             connection=conn)
+        await segment.invoke(
+            "rawRequest", {"url": f"/sources/{SOURCE}", "method": "GET", "maxRetries": 0}, connection=conn
+        )
     assert len(emulator.requests) == 1
     with pytest.raises(TransportError):
         await segment.invoke("deleteSource", {"sourceId": SOURCE}, connection=conn)

@@ -134,7 +134,7 @@ async def test_valid_inputs_reach_only_the_base_origin_with_encoded_ids(
     assert len(requests) == len(built), "a request was sent without urls.join building its URL"
     for url, request in zip(built, requests, strict=True):
         assert url.startswith(expected_base + "/") and not url.startswith(expected_base + "//")
-        route = url[len(expected_base):].partition("?")[0]
+        route = url[len(expected_base) :].partition("?")[0]
         assert _no_dot_segments(route), route
         if key != "rawRequest":  # the raw request's path is the user's; urls.check_raw_path vets it
             assert all(ENCODED_SEGMENT.match(s) for s in _segments(route)), route
@@ -143,7 +143,7 @@ async def test_valid_inputs_reach_only_the_base_origin_with_encoded_ids(
         assert wire.raw_path == URL(url).raw_path and wire.raw_path.startswith(origin.raw_path.rstrip("/") + "/")
         assert _no_dot_segments(wire.raw_path), wire
     # Every path id is one whole, fully encoded segment of some request.
-    wire_segments = {s for url in built for s in _segments(url[len(expected_base):].partition("?")[0])}
+    wire_segments = {s for url in built for s in _segments(url[len(expected_base) :].partition("?")[0])}
     for name in path_ids(handler):
         value = getattr(model, name)
         assert quote(value, safe="") in wire_segments, (name, value, built)
@@ -188,25 +188,58 @@ class _Opaque:
 
 JUNK = st.one_of(
     json_values(8),
-    st.sampled_from([
-        {1, 2}, b"bytes", _Opaque(), float("nan"), float("inf"), 10**5000, -(2**70), (1, "a"),
-        {1: "int key"}, {"a": {"b": {"c": _deep_list(40)}}},
-        "[" * 5000, "{" * 5000 + "}" * 5000, "1" * 5000, "x" * 70_000, "", "   ", "null", "NaN",
-    ]),
+    st.sampled_from(
+        [
+            {1, 2},
+            b"bytes",
+            _Opaque(),
+            float("nan"),
+            float("inf"),
+            10**5000,
+            -(2**70),
+            (1, "a"),
+            {1: "int key"},
+            {"a": {"b": {"c": _deep_list(40)}}},
+            "[" * 5000,
+            "{" * 5000 + "}" * 5000,
+            "1" * 5000,
+            "x" * 70_000,
+            "",
+            "   ",
+            "null",
+            "NaN",
+        ]
+    ),
     st.sampled_from(HOSTILE_TEXT),
 )
 HOSTILE_BASE_URLS = [
-    "http://127.0.0.1:8787", "https://proxy.example.com/segment", "http://[::1]:8787/x", "http://a..b/",
-    "http://h:99999", "http://h:0", "http://h:abc", "http://[::1", "ftp://evil.example", "//evil.example",
-    "http://user:pw@evil.example", "http://evil.example?x=1", "http://evil.example#f", "http://evil.example\\@x",
-    "http://\u0435vil.example", "http://evil.example\r\nX: y", "javascript:alert(1)", "http://-/", "",
+    "http://127.0.0.1:8787",
+    "https://proxy.example.com/segment",
+    "http://[::1]:8787/x",
+    "http://a..b/",
+    "http://h:99999",
+    "http://h:0",
+    "http://h:abc",
+    "http://[::1",
+    "ftp://evil.example",
+    "//evil.example",
+    "http://user:pw@evil.example",
+    "http://evil.example?x=1",
+    "http://evil.example#f",
+    "http://evil.example\\@x",
+    "http://\u0435vil.example",
+    "http://evil.example\r\nX: y",
+    "javascript:alert(1)",
+    "http://-/",
+    "",
 ]
 
 
 def connections() -> st.SearchStrategy[Any]:
     text_or_junk = st.one_of(text(), JUNK)
     api_keys = st.one_of(
-        st.just("sgp_valid_looking_token"), text_or_junk,
+        st.just("sgp_valid_looking_token"),
+        text_or_junk,
         st.sampled_from(["tok\nen", "tok en", "t\u00f6k\u20ac", "tok\x00", " tok ", "tok\x7f", "Bearer x"]),
     )
     dicts = st.fixed_dictionaries(
@@ -242,8 +275,12 @@ async def test_any_input_and_connection_end_in_a_result_or_a_segment_error(
     key: str, data: st.DataObject, mock: aioresponses, built: list[str]
 ) -> None:
     handler = segment.component.get(key)
-    keys = st.one_of(st.sampled_from([*handler.spec.schema["properties"], handler.connection_input]), text(),
-                     st.integers(), st.none())
+    keys = st.one_of(
+        st.sampled_from([*handler.spec.schema["properties"], handler.connection_input]),
+        text(),
+        st.integers(),
+        st.none(),
+    )
     inputs = data.draw(
         st.one_of(
             st.dictionaries(keys, JUNK, max_size=5),
@@ -288,8 +325,11 @@ async def test_a_line_break_in_a_form_field_name_is_an_input_error(mock: aioresp
     """Refused by the raw request's input model, naming the field, before the multipart builder
     (which would raise a ValueError inside the handler) is reached."""
     with pytest.raises(InputError) as caught:
-        await segment.invoke("rawRequest", {"url": "/upload", "method": "POST", "formData": {"a\r\nX-Evil: 1": "v"}},
-                             connection=CONNECTION)
+        await segment.invoke(
+            "rawRequest",
+            {"url": "/upload", "method": "POST", "formData": {"a\r\nX-Evil: 1": "v"}},
+            connection=CONNECTION,
+        )
     assert caught.value.fields == ("formData",)
     assert sent(mock) == [] and built == []
 
@@ -299,8 +339,14 @@ async def test_a_handler_bug_leaves_invoke_as_an_internal_error_that_quotes_noth
     a SegmentError naming the handler and the exception type only. A private Component keeps the
     registry that the other tests iterate untouched."""
     real = segment.component
-    private = Component(real.info, real.connection, make_context=real._make_context, close=real._close,
-                        input_error=InputError, internal_error=InternalError)
+    private = Component(
+        real.info,
+        real.connection,
+        make_context=real._make_context,
+        close=real._close,
+        input_error=InputError,
+        internal_error=InternalError,
+    )
 
     @private.action("buggy", label="Buggy", description="Fails after one call.", example={})
     async def buggy(ctx: Any, inputs: SegmentInputs) -> Any:

@@ -132,10 +132,19 @@ MIX: list[tuple[str, int, int | None]] = [
     ("updateSource", 200, 80),
     ("deleteSource", 150, 60),
 ]
-LIMIT_PATTERNS = {"getSource": ("GET", "/sources/*"), "createSource": ("POST", "/sources"),
-                  "updateSource": ("PATCH", "/sources/*"), "deleteSource": ("DELETE", "/sources/*")}
-KIND = {"getSource": "GET /sources/{id}", "listSources": "GET /sources", "createSource": "POST /sources",
-        "updateSource": "PATCH /sources/{id}", "deleteSource": "DELETE /sources/{id}"}
+LIMIT_PATTERNS = {
+    "getSource": ("GET", "/sources/*"),
+    "createSource": ("POST", "/sources"),
+    "updateSource": ("PATCH", "/sources/*"),
+    "deleteSource": ("DELETE", "/sources/*"),
+}
+KIND = {
+    "getSource": "GET /sources/{id}",
+    "listSources": "GET /sources",
+    "createSource": "POST /sources",
+    "updateSource": "PATCH /sources/{id}",
+    "deleteSource": "DELETE /sources/{id}",
+}
 
 
 def bound_on_429s(invocations: int, limit: int | None) -> int:
@@ -143,8 +152,9 @@ def bound_on_429s(invocations: int, limit: int | None) -> int:
     if limit is None:
         return 0
     windows = -(-invocations // limit)
-    return min(sum(max(0, invocations - j * limit) for j in range(1, windows + 1)),
-               DEFAULT_POLICY.attempts * invocations)
+    return min(
+        sum(max(0, invocations - j * limit) for j in range(1, windows + 1)), DEFAULT_POLICY.attempts * invocations
+    )
 
 
 def test_the_documented_bound() -> None:
@@ -161,10 +171,14 @@ async def test_a_thousand_concurrent_invocations_under_rate_limits(
         if limit is not None:
             emu.rate_limits.set(*LIMIT_PATTERNS[key], limit)
     state = emu.state
-    to_update = [state.create_source(slug=f"upd-{i}", enabled=True, metadata_id=SOURCE_METADATA,
-                                     connect_warehouses=False)["id"] for i in range(200)]
-    to_delete = [state.create_source(slug=f"del-{i}", enabled=True, metadata_id=SOURCE_METADATA,
-                                     connect_warehouses=False)["id"] for i in range(150)]
+    to_update = [
+        state.create_source(slug=f"upd-{i}", enabled=True, metadata_id=SOURCE_METADATA, connect_warehouses=False)["id"]
+        for i in range(200)
+    ]
+    to_delete = [
+        state.create_source(slug=f"del-{i}", enabled=True, metadata_id=SOURCE_METADATA, connect_warehouses=False)["id"]
+        for i in range(150)
+    ]
     to_read = [to_update[i % len(to_update)] for i in range(300)]
     before = {r["id"]: (r["slug"], r["name"]) for r in state.sources.values()}
     conn = {"apiKey": CANARY, "subdomain": DEMO_SUBDOMAIN, "baseUrl": emu.url}
@@ -178,8 +192,9 @@ async def test_a_thousand_concurrent_invocations_under_rate_limits(
     random.Random(5).shuffle(calls)  # the kinds interleaved, as real traffic would be
 
     results = await asyncio.wait_for(
-        asyncio.gather(*(segment.invoke(key, inputs, connection=conn) for key, inputs in calls),
-                       return_exceptions=True),
+        asyncio.gather(
+            *(segment.invoke(key, inputs, connection=conn) for key, inputs in calls), return_exceptions=True
+        ),
         timeout=60,
     )
 
@@ -222,9 +237,12 @@ async def test_a_thousand_concurrent_invocations_under_rate_limits(
     assert statistics.pstdev(observed.waits) > 0.01
     # Reported through pytest (the junit XML, and the terminal summary of tests/reliability/conftest.py),
     # not printed among the progress dots.
-    record_property("figures", f"load: 1000 invocations, {successes} ok, {errors.get('RateLimited', 0)} "
-                    f"RateLimited, {total_429} 429s (bound 1020; per operation {dict(by_kind)}), "
-                    f"peak in flight client {observed.client.peak} / server {observed.server.peak}")
+    record_property(
+        "figures",
+        f"load: 1000 invocations, {successes} ok, {errors.get('RateLimited', 0)} "
+        f"RateLimited, {total_429} 429s (bound 1020; per operation {dict(by_kind)}), "
+        f"peak in flight client {observed.client.peak} / server {observed.server.peak}",
+    )
 
 
 async def test_the_concurrency_limit_is_per_connection(limited: Emulator, observed: Observed) -> None:

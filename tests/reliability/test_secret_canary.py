@@ -35,12 +35,14 @@ from tests.helpers import CANARY, assert_no_canary_in_error, exception_text
 HANDLERS: list[Handler] = sorted(segment.component.all(), key=lambda h: h.key)
 PROJECT = Path(__file__).resolve().parents[2]
 ECHO = {
-    "errors": [{
-        "type": f"echo-{CANARY}",
-        "message": f"the token {CANARY} is not allowed here (Authorization: Bearer {CANARY})",
-        "field": f"headers.Authorization.{CANARY}",
-        "data": {"token": CANARY, "nested": [{"again": f"Bearer {CANARY}"}], CANARY: 1, "msBeforeNext": 1},
-    }]
+    "errors": [
+        {
+            "type": f"echo-{CANARY}",
+            "message": f"the token {CANARY} is not allowed here (Authorization: Bearer {CANARY})",
+            "field": f"headers.Authorization.{CANARY}",
+            "data": {"token": CANARY, "nested": [{"again": f"Bearer {CANARY}"}], CANARY: 1, "msBeforeNext": 1},
+        }
+    ]
 }
 ERROR_STATUSES = [401, 403, 404, 409, 422, 429, 500]
 FAST = RetryPolicy(attempts=2, timeout=0.05, connect_timeout=0.05)
@@ -75,8 +77,6 @@ def all_logs() -> Iterator[_FullText]:
         root.removeHandler(handler)
         root.setLevel(previous[0])
         logging.getLogger("component").setLevel(previous[1])
-
-
 
 
 def _scenarios(emu: Emulator) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -141,12 +141,25 @@ CLI_RUNS = [
 
 async def _cli(emu: Emulator, key: str, inputs: dict[str, Any]) -> tuple[int, str, str]:
     env = {
-        "PATH": "/usr/bin:/bin", "SEGMENT_API_KEY": CANARY, "SEGMENT_SUBDOMAIN": DEMO_SUBDOMAIN,
-        "SEGMENT_API_BASE_URL": emu.url, "PYTHONWARNINGS": "error::ResourceWarning",
+        "PATH": "/usr/bin:/bin",
+        "SEGMENT_API_KEY": CANARY,
+        "SEGMENT_SUBDOMAIN": DEMO_SUBDOMAIN,
+        "SEGMENT_API_BASE_URL": emu.url,
+        "PYTHONWARNINGS": "error::ResourceWarning",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "component", "run", key, "--input", json.dumps(inputs), "--debug",
-        cwd=PROJECT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "component",
+        "run",
+        key,
+        "--input",
+        json.dumps(inputs),
+        "--debug",
+        cwd=PROJECT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
@@ -171,8 +184,11 @@ TOKEN_LIKE = re.compile(r"sgp_[A-Za-z0-9_\-]{16,}|Bearer\s+[A-Za-z0-9._\-]{16,}"
 
 
 def test_no_token_is_written_to_the_manifest_or_the_fixtures() -> None:
-    files = [PROJECT / "manifest.json", PROJECT / "component" / "handlers.json",
-             *sorted((PROJECT / "fixtures").rglob("*"))]
+    files = [
+        PROJECT / "manifest.json",
+        PROJECT / "component" / "handlers.json",
+        *sorted((PROJECT / "fixtures").rglob("*")),
+    ]
     checked = 0
     for path in files:
         if path.is_file():
@@ -187,29 +203,68 @@ def test_no_token_is_written_to_the_manifest_or_the_fixtures() -> None:
 
 PASSWORD = "pw-CANARY-7f3a9c-do-not-log"
 SENSITIVE_CALLS = [
-    ("createWarehouse", {"metadataId": "55d3d3aea3c", "name": "W", "settings": {
-        "hostname": "db.example.com", "port": 5432, "database": "d", "username": "u", "password": PASSWORD}}),
-    ("updateWarehouse", {"warehouseId": "WHxy7bqXaGCpo4TZDW2LMe", "settings": {
-        "hostname": "db.example.com", "port": 5432, "database": "d", "username": "u", "password": PASSWORD}}),
-    ("createDestination", {"sourceId": "kjU72LCJexvrqL7G4TMHHN", "metadataId": "54521fd525e721e32a72ee91",
-                           "settings": {"sharedSecret": PASSWORD}}),
+    (
+        "createWarehouse",
+        {
+            "metadataId": "55d3d3aea3c",
+            "name": "W",
+            "settings": {
+                "hostname": "db.example.com",
+                "port": 5432,
+                "database": "d",
+                "username": "u",
+                "password": PASSWORD,
+            },
+        },
+    ),
+    (
+        "updateWarehouse",
+        {
+            "warehouseId": "WHxy7bqXaGCpo4TZDW2LMe",
+            "settings": {
+                "hostname": "db.example.com",
+                "port": 5432,
+                "database": "d",
+                "username": "u",
+                "password": PASSWORD,
+            },
+        },
+    ),
+    (
+        "createDestination",
+        {
+            "sourceId": "kjU72LCJexvrqL7G4TMHHN",
+            "metadataId": "54521fd525e721e32a72ee91",
+            "settings": {"sharedSecret": PASSWORD},
+        },
+    ),
     ("updateDestination", {"destinationId": "fP7qoQw2HTWt9WdMr718gn", "settings": {"sharedSecret": PASSWORD}}),
-    ("rawRequest", {"url": "/warehouses/WHxy7bqXaGCpo4TZDW2LMe", "method": "PATCH",
-                    "data": {"settings": {"password": PASSWORD}}}),
+    (
+        "rawRequest",
+        {"url": "/warehouses/WHxy7bqXaGCpo4TZDW2LMe", "method": "PATCH", "data": {"settings": {"password": PASSWORD}}},
+    ),
 ]
 
 
 @pytest.mark.parametrize(("key", "inputs"), SENSITIVE_CALLS, ids=[c[0] for c in SENSITIVE_CALLS])
 async def test_sensitive_settings_never_reach_the_debug_log(
-    key: str, inputs: dict[str, Any], emulator: Emulator, conn: dict[str, Any], waits: list[float],
+    key: str,
+    inputs: dict[str, Any],
+    emulator: Emulator,
+    conn: dict[str, Any],
+    waits: list[float],
     all_logs: _FullText,
 ) -> None:
     if key not in segment.actions:
         pytest.skip(f"{key} is not declared")
     await segment.invoke(key, inputs, connection=conn, debug=True)
-    emulator.faults.inject(status=422, body=json.dumps(
-        {"errors": [{"type": "ValidationFailure", "message": "invalid settings", "data": {"echo": PASSWORD}}]}
-    ), times=None)
+    emulator.faults.inject(
+        status=422,
+        body=json.dumps(
+            {"errors": [{"type": "ValidationFailure", "message": "invalid settings", "data": {"echo": PASSWORD}}]}
+        ),
+        times=None,
+    )
     with pytest.raises(SegmentError):
         await segment.invoke(key, inputs, connection=conn, debug=True)
     text = all_logs.buffer.getvalue()

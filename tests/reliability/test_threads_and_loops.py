@@ -132,8 +132,7 @@ async def test_the_cli_stderr_quotes_no_echoed_setting() -> None:
 
     async def echo(request: web.Request) -> web.Response:
         body = await request.text()
-        return web.json_response({"errors": [{"type": "ValidationFailure", "message": f"bad body {body}"}]},
-                                 status=422)
+        return web.json_response({"errors": [{"type": "ValidationFailure", "message": f"bad body {body}"}]}, status=422)
 
     async with serving(echo) as url:
         inputs = {"metadataId": "55d3d3aea3c", "name": "W", "settings": {"password": PASSWORD, "port": 5432}}

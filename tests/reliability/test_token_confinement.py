@@ -59,9 +59,24 @@ MORE_HOSTILE_URLS = [
 ]
 
 MORE_FORBIDDEN_HEADERS = [
-    "AUTHORIZATION", "Authorization ", "\tAuthorization", "HOST", "host", "Forwarded", "X-Forwarded-For",
-    "X-Forwarded-Proto", "X-Original-URL", "X-Rewrite-URL", "Proxy-Authorization", "Content-Length",
-    "Transfer-Encoding", "Connection", "Upgrade", "TE", "Expect", "Cookie",
+    "AUTHORIZATION",
+    "Authorization ",
+    "\tAuthorization",
+    "HOST",
+    "host",
+    "Forwarded",
+    "X-Forwarded-For",
+    "X-Forwarded-Proto",
+    "X-Original-URL",
+    "X-Rewrite-URL",
+    "Proxy-Authorization",
+    "Content-Length",
+    "Transfer-Encoding",
+    "Connection",
+    "Upgrade",
+    "TE",
+    "Expect",
+    "Cookie",
 ]
 # Look-alikes and broken names: not on the deny list, but no valid header either. They must be refused
 # (a server could fold them into the real header), never sent.
@@ -99,8 +114,9 @@ async def test_more_hostile_urls_are_refused_without_a_request(mock: aioresponse
 @pytest.mark.parametrize("header", MORE_FORBIDDEN_HEADERS)
 async def test_more_headers_that_change_target_or_credentials_are_refused(mock: aioresponses, header: str) -> None:
     with pytest.raises(InputError) as caught:
-        await segment.invoke("rawRequest", {"url": "/sources", "method": "GET", "headers": {header: "x"}},
-                             connection=CONNECTION)
+        await segment.invoke(
+            "rawRequest", {"url": "/sources", "method": "GET", "headers": {header: "x"}}, connection=CONNECTION
+        )
     assert caught.value.fields == ("headers",)
     assert sent(mock) == []
 
@@ -108,15 +124,17 @@ async def test_more_headers_that_change_target_or_credentials_are_refused(mock: 
 @pytest.mark.parametrize("headers", UNSENDABLE_HEADERS, ids=repr)
 async def test_look_alike_and_broken_headers_are_refused(mock: aioresponses, headers: dict[str, str]) -> None:
     with pytest.raises(InputError) as caught:
-        await segment.invoke("rawRequest", {"url": "/sources", "method": "GET", "headers": headers},
-                             connection=CONNECTION)
+        await segment.invoke(
+            "rawRequest", {"url": "/sources", "method": "GET", "headers": headers}, connection=CONNECTION
+        )
     assert caught.value.fields == ("headers",)
     assert sent(mock) == []
 
 
 async def test_the_authorization_header_is_always_the_connections(mock: aioresponses) -> None:
-    await segment.invoke("rawRequest", {"url": "/sources", "method": "GET", "headers": {"X-Api-Key": "other"}},
-                         connection=CONNECTION)
+    await segment.invoke(
+        "rawRequest", {"url": "/sources", "method": "GET", "headers": {"X-Api-Key": "other"}}, connection=CONNECTION
+    )
     (request,) = sent(mock)
     assert request.headers["Authorization"] == f"Bearer {CANARY}"
     assert str(request.url).startswith("https://api.segmentapis.com/sources")

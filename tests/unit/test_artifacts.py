@@ -63,8 +63,9 @@ async def test_fixtures_are_up_to_date() -> None:
 
 
 @pytest.mark.parametrize("key", HANDLER_KEYS)
-def test_every_handler_runs_from_the_cli_with_its_example(key: str, capsys: pytest.CaptureFixture[str],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_handler_runs_from_the_cli_with_its_example(
+    key: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SEGMENT_API_KEY", raising=False)
     example = json.loads((PROJECT / "manifest.json").read_text())
     handler = example["actions"].get(key) or example["dataSources"][key]

@@ -41,8 +41,7 @@ def test_manifest_is_up_to_date() -> None:
 
 
 def test_bad_input_exits_2_with_one_line() -> None:
-    result = cli("run", "getSource", "--set", "region=mars", env={"SEGMENT_API_KEY": CANARY,
-                                                                   "SEGMENT_SUBDOMAIN": "w"})
+    result = cli("run", "getSource", "--set", "region=mars", env={"SEGMENT_API_KEY": CANARY, "SEGMENT_SUBDOMAIN": "w"})
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [

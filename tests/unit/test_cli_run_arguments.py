@@ -58,9 +58,14 @@ def test_a_plain_run_builds_no_argparse_parser() -> None:
         "code = main(['run', 'noSuchHandler', '--set', 'a=b'])\n"
         "print('CODE', code, 'ARGPARSE', 'argparse' in sys.modules, file=sys.stderr)\n"
     )
-    env = {"SEGMENT_API_KEY": "k", "SEGMENT_SUBDOMAIN": "w", "SEGMENT_API_BASE_URL": "http://127.0.0.1:9",
-           "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                            check=False, env=env)
+    env = {
+        "SEGMENT_API_KEY": "k",
+        "SEGMENT_SUBDOMAIN": "w",
+        "SEGMENT_API_BASE_URL": "http://127.0.0.1:9",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False, env=env
+    )
     assert "CODE 2 ARGPARSE False" in result.stderr, result.stderr
     assert "noSuchHandler" in result.stderr

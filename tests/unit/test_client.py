@@ -128,16 +128,15 @@ def page(items: list[str], next_cursor: str | None) -> dict[str, Any]:
     pagination: dict[str, Any] = {"current": "cur", "totalEntries": 5}
     if next_cursor:
         pagination["next"] = next_cursor
-    return {"data": {"sources": [{"id": i, "name": f"Name {i}", "slug": i} for i in items],
-                     "pagination": pagination}}
+    return {"data": {"sources": [{"id": i, "name": f"Name {i}", "slug": i} for i in items], "pagination": pagination}}
 
 
 def three_pages(mock: aioresponses) -> None:
     mock.get(f"{US}/sources?pagination%5Bcount%5D=1000", payload=page(["c", "a"], "Mg=="))
-    mock.get(f"{US}/sources?pagination%5Bcount%5D=1000&pagination%5Bcursor%5D=Mg%3D%3D",
-             payload=page(["e", "b"], "NA=="))
-    mock.get(f"{US}/sources?pagination%5Bcount%5D=1000&pagination%5Bcursor%5D=NA%3D%3D",
-             payload=page(["d"], None))
+    mock.get(
+        f"{US}/sources?pagination%5Bcount%5D=1000&pagination%5Bcursor%5D=Mg%3D%3D", payload=page(["e", "b"], "NA==")
+    )
+    mock.get(f"{US}/sources?pagination%5Bcount%5D=1000&pagination%5Bcursor%5D=NA%3D%3D", payload=page(["d"], None))
 
 
 async def test_fetch_all_follows_three_pages(mock: aioresponses) -> None:
@@ -168,8 +167,11 @@ async def test_picklist_search_filters(mock: aioresponses) -> None:
 
 async def test_a_repeated_cursor_stops_with_an_error(mock: aioresponses) -> None:
     mock.get(f"{US}/sources?pagination%5Bcount%5D=1000", payload=page(["a"], "MQ=="))
-    mock.get(f"{US}/sources?pagination%5Bcount%5D=1000&pagination%5Bcursor%5D=MQ%3D%3D",
-             payload=page(["b"], "MQ=="), repeat=True)
+    mock.get(
+        f"{US}/sources?pagination%5Bcount%5D=1000&pagination%5Bcursor%5D=MQ%3D%3D",
+        payload=page(["b"], "MQ=="),
+        repeat=True,
+    )
     with pytest.raises(MalformedResponse, match="repeated a pagination cursor"):
         await segment.invoke("sources", {}, connection=CONNECTION)
 
@@ -196,8 +198,12 @@ async def test_post_is_not_retried_on_503(mock: aioresponses, waits: list[float]
 
 
 async def test_post_is_retried_on_429_honouring_retry_after(mock: aioresponses, waits: list[float]) -> None:
-    mock.post(f"{US}/sources", status=429, headers={"Retry-After": "7"},
-              payload={"errors": [{"type": "RequestError", "message": "Too many requests"}]})
+    mock.post(
+        f"{US}/sources",
+        status=429,
+        headers={"Retry-After": "7"},
+        payload={"errors": [{"type": "RequestError", "message": "Too many requests"}]},
+    )
     mock.post(f"{US}/sources", status=201, payload=SOURCE_BODY)
     result = await segment.invoke("createSource", {"slug": "s", "metadataId": "m"}, connection=CONNECTION)
     assert result["data"] == SOURCE_BODY
@@ -206,8 +212,15 @@ async def test_post_is_retried_on_429_honouring_retry_after(mock: aioresponses, 
 
 
 async def test_ms_before_next_is_honoured(mock: aioresponses, waits: list[float]) -> None:
-    body = {"errors": [{"type": "RequestError", "message": "Too many requests",
-                        "data": {"remainingPoints": 0, "msBeforeNext": 2500, "consumedPoints": 21}}]}
+    body = {
+        "errors": [
+            {
+                "type": "RequestError",
+                "message": "Too many requests",
+                "data": {"remainingPoints": 0, "msBeforeNext": 2500, "consumedPoints": 21},
+            }
+        ]
+    }
     mock.get(f"{US}/sources/abc", status=429, payload=body)
     mock.get(f"{US}/sources/abc", payload=SOURCE_BODY)
     await get_source()
@@ -216,16 +229,24 @@ async def test_ms_before_next_is_honoured(mock: aioresponses, waits: list[float]
 
 async def test_rate_limit_reset_is_honoured(mock: aioresponses, waits: list[float]) -> None:
     reset = email.utils.formatdate(time.time() + 20, usegmt=True)
-    mock.get(f"{US}/sources/abc", status=429, headers={"X-RateLimit-Reset": reset},
-             payload={"errors": [{"type": "RequestError", "message": "Too many requests"}]})
+    mock.get(
+        f"{US}/sources/abc",
+        status=429,
+        headers={"X-RateLimit-Reset": reset},
+        payload={"errors": [{"type": "RequestError", "message": "Too many requests"}]},
+    )
     mock.get(f"{US}/sources/abc", payload=SOURCE_BODY)
     await get_source()
     assert len(waits) == 1 and 18 <= waits[0] <= 22
 
 
 async def test_a_wait_beyond_the_cap_raises_rate_limited(mock: aioresponses, waits: list[float]) -> None:
-    mock.get(f"{US}/sources/abc", status=429, headers={"Retry-After": "3600"},
-             payload={"errors": [{"type": "RequestError", "message": "Too many requests"}]})
+    mock.get(
+        f"{US}/sources/abc",
+        status=429,
+        headers={"Retry-After": "3600"},
+        payload={"errors": [{"type": "RequestError", "message": "Too many requests"}]},
+    )
     with pytest.raises(RateLimited) as caught:
         await get_source()
     assert caught.value.retry_after == 3600
@@ -242,8 +263,7 @@ async def test_transport_errors_are_retried_for_reads_then_typed(mock: aiorespon
 async def test_timeouts_become_transport_errors(mock: aioresponses, waits: list[float]) -> None:
     mock.get(f"{US}/sources/abc", exception=TimeoutError(), repeat=True)
     with pytest.raises(TransportError, match="timed out"):
-        await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION,
-                             retry=RetryPolicy(attempts=2))
+        await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION, retry=RetryPolicy(attempts=2))
     assert len(sent(mock)) == 2
 
 
@@ -252,20 +272,34 @@ async def test_timeouts_become_transport_errors(mock: aioresponses, waits: list[
 
 @pytest.mark.parametrize(
     ("status", "cls"),
-    [(400, Invalid), (401, Unauthorized), (403, Forbidden), (404, NotFound), (409, Conflict),
-     (422, Invalid), (429, RateLimited), (500, ServerError), (502, ServerError), (503, ServerError),
-     (418, ApiError)],
+    [
+        (400, Invalid),
+        (401, Unauthorized),
+        (403, Forbidden),
+        (404, NotFound),
+        (409, Conflict),
+        (422, Invalid),
+        (429, RateLimited),
+        (500, ServerError),
+        (502, ServerError),
+        (503, ServerError),
+        (418, ApiError),
+    ],
 )
 async def test_every_status_maps_to_its_error(mock: aioresponses, status: int, cls: type[ApiError]) -> None:
     body = {"errors": [{"type": "some-type", "message": "what went wrong", "field": "slug", "status": status}]}
     mock.get(f"{US}/sources/abc", status=status, payload=body, headers={"X-Request-Id": "req-1"})
     with pytest.raises(ApiError) as caught:
-        await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION,
-                             retry=RetryPolicy(attempts=1))
+        await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION, retry=RetryPolicy(attempts=1))
     error = caught.value
     assert type(error) is cls
     assert (error.status, error.type, error.message, error.field, error.request_id) == (
-        status, "some-type", "what went wrong", "slug", "req-1")
+        status,
+        "some-type",
+        "what went wrong",
+        "slug",
+        "req-1",
+    )
     assert (error.method, error.path) == ("GET", "/sources/abc")
     assert f"{status} some-type on GET /sources/abc: what went wrong (field slug)" in str(error)
 
@@ -303,9 +337,20 @@ def test_max_concurrency_from_the_environment(monkeypatch: pytest.MonkeyPatch, v
 
 
 async def test_picklist_choices_that_share_a_label_get_their_key(mock: aioresponses) -> None:
-    body = {"data": {"sources": [{"id": "a", "name": "Web", "slug": "web"}, {"id": "b", "name": "Web", "slug": "web"},
-                                 {"id": "c", "name": "App", "slug": "app"}], "pagination": {}}}
+    body = {
+        "data": {
+            "sources": [
+                {"id": "a", "name": "Web", "slug": "web"},
+                {"id": "b", "name": "Web", "slug": "web"},
+                {"id": "c", "name": "App", "slug": "app"},
+            ],
+            "pagination": {},
+        }
+    }
     mock.get(f"{US}/sources?pagination%5Bcount%5D=1000", payload=body)
     result = await segment.invoke("sources", {}, connection=CONNECTION)
-    assert result["result"] == [{"key": "c", "label": "App (app)"}, {"key": "a", "label": "Web (web) [a]"},
-                                {"key": "b", "label": "Web (web) [b]"}]
+    assert result["result"] == [
+        {"key": "c", "label": "App (app)"},
+        {"key": "a", "label": "Web (web) [a]"},
+        {"key": "b", "label": "Web (web) [b]"},
+    ]

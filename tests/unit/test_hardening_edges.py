@@ -34,24 +34,42 @@ from component.segment.policy import RetryPolicy
 from tests.helpers import CONNECTION, EU, US, sent
 
 PASSWORD = "pw-ECHOED-5c1d9e-secret"
-WAREHOUSE = {"metadataId": "55d3d3aea3c", "name": "W", "settings": {
-    "hostname": "db.example.com", "port": 5432, "database": "d", "username": "u", "password": PASSWORD}}
+WAREHOUSE = {
+    "metadataId": "55d3d3aea3c",
+    "name": "W",
+    "settings": {"hostname": "db.example.com", "port": 5432, "database": "d", "username": "u", "password": PASSWORD},
+}
 DESTINATION = {"destinationId": "fP7qoQw2HTWt9WdMr718gn", "settings": {"sharedSecret": PASSWORD}}
-RAW = {"url": "/warehouses/WHxy7bqXaGCpo4TZDW2LMe", "method": "PATCH",
-       "data": {"settings": {"credentials": {"privateKeyPem": PASSWORD}}}}
+RAW = {
+    "url": "/warehouses/WHxy7bqXaGCpo4TZDW2LMe",
+    "method": "PATCH",
+    "data": {"settings": {"credentials": {"privateKeyPem": PASSWORD}}},
+}
 
 
 def _echo(status: int = 422) -> dict[str, Any]:
     """An error answer that repeats the request's settings everywhere it can."""
-    return {"errors": [{"type": "ValidationFailure", "message": f"settings.password {PASSWORD} is invalid",
-                        "field": f"settings.{PASSWORD}", "data": {"echo": [PASSWORD, {PASSWORD: PASSWORD}]}}]}
+    return {
+        "errors": [
+            {
+                "type": "ValidationFailure",
+                "message": f"settings.password {PASSWORD} is invalid",
+                "field": f"settings.{PASSWORD}",
+                "data": {"echo": [PASSWORD, {PASSWORD: PASSWORD}]},
+            }
+        ]
+    }
 
 
-@pytest.mark.parametrize(("key", "inputs", "method", "path"), [
-    ("createWarehouse", WAREHOUSE, "post", "/warehouses"),
-    ("updateDestination", DESTINATION, "patch", "/destinations/fP7qoQw2HTWt9WdMr718gn"),
-    ("rawRequest", RAW, "patch", "/warehouses/WHxy7bqXaGCpo4TZDW2LMe"),
-], ids=["warehouse password", "destination sharedSecret", "raw body credentials"])
+@pytest.mark.parametrize(
+    ("key", "inputs", "method", "path"),
+    [
+        ("createWarehouse", WAREHOUSE, "post", "/warehouses"),
+        ("updateDestination", DESTINATION, "patch", "/destinations/fP7qoQw2HTWt9WdMr718gn"),
+        ("rawRequest", RAW, "patch", "/warehouses/WHxy7bqXaGCpo4TZDW2LMe"),
+    ],
+    ids=["warehouse password", "destination sharedSecret", "raw body credentials"],
+)
 async def test_an_error_echoing_a_sensitive_setting_quotes_none_of_it(
     key: str, inputs: dict[str, Any], method: str, path: str
 ) -> None:
@@ -77,9 +95,17 @@ async def test_the_secret_of_one_call_is_released_when_it_ends() -> None:
 
 
 def test_sensitive_values_are_found_by_key_at_any_depth() -> None:
-    value = {"settings": {"password": "a1", "nested": [{"sharedSecret": "b2"}], "apiKey": "c3",
-                          "credentials": {"user": "d4", "list": ["e5"]}, "hostname": "plain", "port": 5432,
-                          "tokenUrl": "f6"}}
+    value = {
+        "settings": {
+            "password": "a1",
+            "nested": [{"sharedSecret": "b2"}],
+            "apiKey": "c3",
+            "credentials": {"user": "d4", "list": ["e5"]},
+            "hostname": "plain",
+            "port": 5432,
+            "tokenUrl": "f6",
+        }
+    }
     assert sorted(sensitive_values(value)) == ["a1", "b2", "c3", "d4", "e5", "f6"]
 
 
@@ -104,8 +130,9 @@ async def test_the_connection_test_of_an_odd_answer_stays_typed() -> None:
 DEEP = "[" * 5_000 + "]" * 5_000  # deeper than the JSON parser recurses
 
 
-@pytest.mark.parametrize(("status", "expected", "tries"), [(200, MalformedResponse, 4), (500, ServerError, 4),
-                                                          (404, NotFound, 1)])
+@pytest.mark.parametrize(
+    ("status", "expected", "tries"), [(200, MalformedResponse, 4), (500, ServerError, 4), (404, NotFound, 1)]
+)
 async def test_deeply_nested_json_is_a_typed_error_retried_as_its_status_says(
     status: int, expected: type[Exception], tries: int, waits: list[float]
 ) -> None:
@@ -145,8 +172,9 @@ async def test_an_absurd_retry_after_is_a_rate_limit_not_a_bug(header: str, wait
 # --- input edges ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8787/#", "http://127.0.0.1:8787?", "https://h.example/x#y",
-                                      "http://h.example/api?"])
+@pytest.mark.parametrize(
+    "base_url", ["http://127.0.0.1:8787/#", "http://127.0.0.1:8787?", "https://h.example/x#y", "http://h.example/api?"]
+)
 async def test_a_base_url_with_a_query_or_fragment_mark_is_refused(base_url: str) -> None:
     with aioresponses() as mock:
         with pytest.raises(InputError) as caught:
@@ -171,9 +199,16 @@ async def test_an_ascii_count_is_still_read_from_text() -> None:
         assert sent(mock)[0].query == [("pagination[count]", "12")]
 
 
-@pytest.mark.parametrize(("inputs", "region", "base"), [
-    ({}, "eu", EU), ({}, "eu1.api", EU), ({}, "us", US), ({"region": "eu"}, None, EU), ({"region": "eu"}, "eu1", EU),
-])
+@pytest.mark.parametrize(
+    ("inputs", "region", "base"),
+    [
+        ({}, "eu", EU),
+        ({}, "eu1.api", EU),
+        ({}, "us", US),
+        ({"region": "eu"}, None, EU),
+        ({"region": "eu"}, "eu1", EU),
+    ],
+)
 async def test_the_region_keyword_is_honoured(inputs: dict[str, Any], region: str | None, base: str) -> None:
     with aioresponses() as mock:
         mock.get(f"{base}/sources/abc", payload={"data": {}})
@@ -197,13 +232,19 @@ async def test_retry_all_errors_never_sends_a_post_again_without_an_answer(
     with aioresponses() as mock:
         mock.post(f"{US}/x", exception=failure, repeat=True)
         with pytest.raises(TransportError):
-            await segment.invoke("rawRequest", {"url": "/x", "method": "POST", "maxRetries": 3,
-                                                "retryAllErrors": True}, connection=CONNECTION)
+            await segment.invoke(
+                "rawRequest",
+                {"url": "/x", "method": "POST", "maxRetries": 3, "retryAllErrors": True},
+                connection=CONNECTION,
+            )
         assert len(sent(mock)) == 1
         mock.get(f"{US}/x", exception=failure, repeat=True)
         with pytest.raises(TransportError):
-            await segment.invoke("rawRequest", {"url": "/x", "method": "GET", "maxRetries": 3,
-                                                "retryAllErrors": True}, connection=CONNECTION)
+            await segment.invoke(
+                "rawRequest",
+                {"url": "/x", "method": "GET", "maxRetries": 3, "retryAllErrors": True},
+                connection=CONNECTION,
+            )
         assert len(sent(mock)) == 1 + 4  # a read is sent again
 
 
@@ -218,5 +259,6 @@ async def test_the_policy_keyword_limits_reach_list_walks() -> None:
         mock.get(f"{US}/sources?pagination%5Bcount%5D=1000", payload=page)
         mock.get(f"{US}/sources?pagination%5Bcount%5D=1000&pagination%5Bcursor%5D=n", payload=page)
         with pytest.raises(TooManyPages, match="stopped after 1 page and 1 item"):
-            await segment.invoke("listSources", {"fetchAll": True}, connection=CONNECTION,
-                                 retry=RetryPolicy(max_pages=1))
+            await segment.invoke(
+                "listSources", {"fetchAll": True}, connection=CONNECTION, retry=RetryPolicy(max_pages=1)
+            )

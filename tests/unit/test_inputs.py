@@ -43,11 +43,14 @@ async def test_every_bad_field_is_named_without_a_request(mock: aioresponses) ->
 
 async def test_range_errors_name_the_bound(mock: aioresponses) -> None:
     assert {e.field: e.reason for e in (await invalid("listSources", {"count": "0"})).errors} == {
-        "count": "must be at least 1"}
+        "count": "must be at least 1"
+    }
     assert {e.field: e.reason for e in (await invalid("listSources", {"count": 1001})).errors} == {
-        "count": "must be at most 1000"}
+        "count": "must be at most 1000"
+    }
     assert {e.field: e.reason for e in (await invalid("listSources", {"count": "ten"})).errors} == {
-        "count": "must be an integer"}
+        "count": "must be an integer"
+    }
     assert sent(mock) == []
 
 
@@ -86,8 +89,9 @@ async def test_integers_and_booleans_from_text(mock: aioresponses) -> None:
 
 async def test_empty_and_null_mean_not_given(mock: aioresponses) -> None:
     mock.patch(f"{US}/sources/abc", payload=SOURCE_BODY)
-    await segment.invoke("updateSource", {"sourceId": "abc", "name": None, "slug": "  ", "enabled": ""},
-                         connection=CONNECTION)
+    await segment.invoke(
+        "updateSource", {"sourceId": "abc", "name": None, "slug": "  ", "enabled": ""}, connection=CONNECTION
+    )
     assert only(mock).body == {}
 
 
@@ -136,8 +140,9 @@ def test_json_text_is_read_for_a_nested_model_input() -> None:
         items: list[Inner] | None = Input("Items", "A list of objects.", default=None)
 
     spec = InputSpec(Outer)
-    parsed = spec.parse({"config": '{"algorithm": "MD5"}', "items": '[{"algorithm": "SHA"}]'},
-                        handler="t", error_type=InputError)
+    parsed = spec.parse(
+        {"config": '{"algorithm": "MD5"}', "items": '[{"algorithm": "SHA"}]'}, handler="t", error_type=InputError
+    )
     assert isinstance(parsed, Outer)
     assert parsed.config == Inner(algorithm="MD5")
     assert parsed.items == [Inner(algorithm="SHA")]

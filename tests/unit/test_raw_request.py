@@ -73,20 +73,25 @@ async def test_hostile_urls_are_refused_without_a_request(mock: aioresponses, ur
     assert sent(mock) == []
 
 
-@pytest.mark.parametrize("header", ["Authorization", "authorization", "Host", "Proxy-Authorization", "Cookie",
-                                    "X-Forwarded-Host", " Host "])
+@pytest.mark.parametrize(
+    "header", ["Authorization", "authorization", "Host", "Proxy-Authorization", "Cookie", "X-Forwarded-Host", " Host "]
+)
 async def test_headers_that_change_target_or_credentials_are_refused(mock: aioresponses, header: str) -> None:
     with pytest.raises(InputError) as caught:
-        await segment.invoke("rawRequest", {"url": "/sources", "method": "GET", "headers": {header: "x"}},
-                             connection=CONNECTION)
+        await segment.invoke(
+            "rawRequest", {"url": "/sources", "method": "GET", "headers": {header: "x"}}, connection=CONNECTION
+        )
     assert caught.value.fields == ("headers",)
     assert sent(mock) == []
 
 
 async def test_a_header_with_a_line_break_is_refused(mock: aioresponses) -> None:
     with pytest.raises(InputError):
-        await segment.invoke("rawRequest", {"url": "/sources", "method": "GET",
-                                            "headers": {"X-Note": "a\r\nHost: evil"}}, connection=CONNECTION)
+        await segment.invoke(
+            "rawRequest",
+            {"url": "/sources", "method": "GET", "headers": {"X-Note": "a\r\nHost: evil"}},
+            connection=CONNECTION,
+        )
     assert sent(mock) == []
 
 
@@ -105,17 +110,22 @@ async def test_plain_paths_and_extra_headers_go_to_the_base_url(mock: aiorespons
 
 async def test_data_and_form_data_are_exclusive(mock: aioresponses) -> None:
     with pytest.raises(InputError, match="data cannot be combined with formData"):
-        await segment.invoke("rawRequest", {"url": "/x", "method": "POST", "data": {"a": 1},
-                                            "formData": {"k": "v"}}, connection=CONNECTION)
+        await segment.invoke(
+            "rawRequest",
+            {"url": "/x", "method": "POST", "data": {"a": 1}, "formData": {"k": "v"}},
+            connection=CONNECTION,
+        )
 
 
 async def test_own_retry_options(waits: list[float]) -> None:
     with aioresponses() as mock:
         mock.post(f"{US}/x", status=500, payload={"errors": [{"type": "internal", "message": "boom"}]}, repeat=True)
         with pytest.raises(ServerError):
-            await segment.invoke("rawRequest", {"url": "/x", "method": "POST", "maxRetries": "2",
-                                                "retryDelayMS": "250", "retryAllErrors": "true"},
-                                 connection=CONNECTION)
+            await segment.invoke(
+                "rawRequest",
+                {"url": "/x", "method": "POST", "maxRetries": "2", "retryDelayMS": "250", "retryAllErrors": "true"},
+                connection=CONNECTION,
+            )
         assert len(sent(mock)) == 3
     assert waits == [0.25, 0.25]
 
@@ -124,34 +134,49 @@ async def test_post_is_not_retried_on_500_by_default() -> None:
     with aioresponses() as mock:
         mock.post(f"{US}/x", status=500, payload={"errors": [{"type": "internal", "message": "boom"}]}, repeat=True)
         with pytest.raises(ServerError):
-            await segment.invoke("rawRequest", {"url": "/x", "method": "POST", "maxRetries": 3},
-                                 connection=CONNECTION)
+            await segment.invoke("rawRequest", {"url": "/x", "method": "POST", "maxRetries": 3}, connection=CONNECTION)
         assert len(sent(mock)) == 1
 
 
-@pytest.mark.parametrize(("response_type", "expected"), [("text", "plain words"), ("binary", "cGxhaW4gd29yZHM="),
-                                                         ("arraybuffer", "cGxhaW4gd29yZHM=")])
+@pytest.mark.parametrize(
+    ("response_type", "expected"),
+    [("text", "plain words"), ("binary", "cGxhaW4gd29yZHM="), ("arraybuffer", "cGxhaW4gd29yZHM=")],
+)
 async def test_response_types(response_type: str, expected: str) -> None:
     with aioresponses() as mock:
         mock.get(f"{US}/x", body=b"plain words", content_type="text/plain")
-        result = await segment.invoke("rawRequest", {"url": "/x", "method": "GET", "responseType": response_type},
-                                      connection=CONNECTION)
+        result = await segment.invoke(
+            "rawRequest", {"url": "/x", "method": "GET", "responseType": response_type}, connection=CONNECTION
+        )
     assert result == {"data": expected}
 
 
 async def test_form_and_file_data_are_sent_as_multipart() -> None:
     with aioresponses() as mock:
         mock.post(f"{US}/upload", payload={"data": {}})
-        await segment.invoke("rawRequest", {"url": "/upload", "method": "POST", "formData": {"k": "v"},
-                                            "fileData": {"f": "contents"}, "fileDataFileNames": {"f": "f.txt"}},
-                             connection=CONNECTION)
+        await segment.invoke(
+            "rawRequest",
+            {
+                "url": "/upload",
+                "method": "POST",
+                "formData": {"k": "v"},
+                "fileData": {"f": "contents"},
+                "fileDataFileNames": {"f": "f.txt"},
+            },
+            connection=CONNECTION,
+        )
         request = only(mock)
     assert type(request.body).__name__ == "FormData"
 
 
-@pytest.mark.parametrize(("field", "value"), [("formData", {"a\r\nX-Injected: 1": "v"}),
-                                              ("fileData", {'f"; name="x': "c"}),
-                                              ("fileDataFileNames", {"f": "a\nb.txt"})])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("formData", {"a\r\nX-Injected: 1": "v"}),
+        ("fileData", {'f"; name="x': "c"}),
+        ("fileDataFileNames", {"f": "a\nb.txt"}),
+    ],
+)
 async def test_multipart_names_that_would_corrupt_a_part_header_are_refused(
     mock: aioresponses, field: str, value: dict[str, str]
 ) -> None:

@@ -32,8 +32,11 @@ PICKLISTS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "selectDestinationMetadata": ("/catalog/destinations", "destinationsCatalog", {"name": "Amplitude"}),
     "selectSourceMetadata": ("/catalog/sources", "sourcesCatalog", {"name": "Javascript"}),
     "selectWarehouseMetadata": ("/catalog/warehouses", "warehousesCatalog", {"name": "Postgres"}),
-    "selectSubscription": (f"/destinations/{DESTINATION}/subscriptions", "subscriptions",
-                           {"name": "Send Track Events", "actionSlug": "send"}),
+    "selectSubscription": (
+        f"/destinations/{DESTINATION}/subscriptions",
+        "subscriptions",
+        {"name": "Send Track Events", "actionSlug": "send"},
+    ),
     "selectTransformation": ("/transformations", "transformations", {"name": "Rename"}),
     "selectUser": ("/users", "users", {"name": "Ada", "email": "ada@example.com"}),
     "selectRole": ("/roles", "roles", {"name": "Workspace Owner"}),
@@ -44,19 +47,45 @@ MEDIA_TYPES: dict[str, str] = {"selectSubscription": V1ALPHA}
 
 CASES = [
     *(
-        Case(key, INPUTS.get(key, {}), "GET", route, FIRST_PAGE, media_type=MEDIA_TYPES.get(key, V1),
-             response=empty(collection))
+        Case(
+            key,
+            INPUTS.get(key, {}),
+            "GET",
+            route,
+            FIRST_PAGE,
+            media_type=MEDIA_TYPES.get(key, V1),
+            response=empty(collection),
+        )
         for key, (route, collection, _) in PICKLISTS.items()
         if key != "selectFunction"
     ),
-    Case("selectSubscription", {"destinationId": "a b/c"}, "GET", "/destinations/a%20b%2Fc/subscriptions",
-         FIRST_PAGE, media_type=V1ALPHA, response=empty("subscriptions")),
-    Case("destination", {"search": "web", "region": "us"}, "GET", "/destinations", FIRST_PAGE,
-         response=empty("destinations")),
+    Case(
+        "selectSubscription",
+        {"destinationId": "a b/c"},
+        "GET",
+        "/destinations/a%20b%2Fc/subscriptions",
+        FIRST_PAGE,
+        media_type=V1ALPHA,
+        response=empty("subscriptions"),
+    ),
+    Case(
+        "destination",
+        {"search": "web", "region": "us"},
+        "GET",
+        "/destinations",
+        FIRST_PAGE,
+        response=empty("destinations"),
+    ),
     # selectFunction sends one request per resource type: these rows are checked together below.
     *(
-        Case("selectFunction", {}, "GET", "/functions", sorted([("resourceType", kind), *FIRST_PAGE]),
-             response=empty("functions"))
+        Case(
+            "selectFunction",
+            {},
+            "GET",
+            "/functions",
+            sorted([("resourceType", kind), *FIRST_PAGE]),
+            response=empty("functions"),
+        )
         for kind in FUNCTION_TYPES
     ),
 ]
@@ -75,7 +104,8 @@ async def test_select_function_sends_each_resource_type_once() -> None:
         assert await segment.invoke("selectFunction", {}, connection=CONNECTION) == {"result": []}
         requests = sent(mock)
     assert sorted((r.method, r.path, r.query) for r in requests) == sorted(
-        (c.method, c.path, c.query) for c in expected)
+        (c.method, c.path, c.query) for c in expected
+    )
     assert {dict(r.query)["resourceType"] for r in requests} == set(FUNCTION_TYPES)
     assert all(r.headers["Accept"] == V1 for r in requests)
 
@@ -90,8 +120,12 @@ def paginated(collection: str, item: dict[str, Any], pages: int = 3, per_page: i
         tag = url.query.get("resourceType", "")
         page = int(url.query.get("pagination[cursor]", "0"))
         items = [
-            {**item, "id": f"{tag}{page}-{n}", "name": f"{item.get('name')} {tag}{page}-{n}",
-             "displayName": f"{item.get('displayName')} {tag}{page}-{n}"}
+            {
+                **item,
+                "id": f"{tag}{page}-{n}",
+                "name": f"{item.get('name')} {tag}{page}-{n}",
+                "displayName": f"{item.get('displayName')} {tag}{page}-{n}",
+            }
             for n in range(per_page)
         ]
         pagination: dict[str, Any] = {"current": str(page)}
@@ -133,21 +167,26 @@ async def test_sources_picklist_reads_data_sources() -> None:
 
 
 async def test_warehouses_picklist_reads_data_warehouses() -> None:
-    got = await picklist("warehouses", "warehouses", [{"id": "w1", "name": "Analytics",
-                                                       "metadata": {"name": "Postgres"}}])
+    got = await picklist(
+        "warehouses", "warehouses", [{"id": "w1", "name": "Analytics", "metadata": {"name": "Postgres"}}]
+    )
     assert got == {"w1": "Analytics (Postgres)"}
 
 
 async def test_two_warehouses_of_one_type_get_different_labels() -> None:
     postgres = {"id": "55d3d3aea3c", "name": "Postgres"}
-    got = await picklist("warehouses", "warehouses", [
-        {"id": "w1", "name": "Analytics", "metadata": postgres, "settings": {}},
-        {"id": "w2", "metadata": postgres, "settings": {"name": "Staging"}},
-        {"id": "w3", "metadata": postgres, "settings": {}},
-        {"id": "w4", "metadata": postgres, "settings": {"hostname": "db"}},
-        {"id": "w5", "name": "Same", "metadata": postgres, "settings": {}},
-        {"id": "w6", "name": "Same", "metadata": postgres, "settings": {}},
-    ])
+    got = await picklist(
+        "warehouses",
+        "warehouses",
+        [
+            {"id": "w1", "name": "Analytics", "metadata": postgres, "settings": {}},
+            {"id": "w2", "metadata": postgres, "settings": {"name": "Staging"}},
+            {"id": "w3", "metadata": postgres, "settings": {}},
+            {"id": "w4", "metadata": postgres, "settings": {"hostname": "db"}},
+            {"id": "w5", "name": "Same", "metadata": postgres, "settings": {}},
+            {"id": "w6", "name": "Same", "metadata": postgres, "settings": {}},
+        ],
+    )
     assert got == {
         "w1": "Analytics (Postgres)",
         "w2": "Staging (Postgres)",
@@ -160,13 +199,17 @@ async def test_two_warehouses_of_one_type_get_different_labels() -> None:
 
 async def test_two_destinations_of_one_type_get_different_labels() -> None:
     webhooks = {"id": "54521fd525e721e32a72ee91", "name": "Webhooks (Actions)"}
-    got = await picklist("destination", "destinations", [
-        {"id": "d1", "name": "Order Webhook", "metadata": webhooks},
-        {"id": "d2", "name": "Signup Webhook", "metadata": webhooks},
-        {"id": "d3", "name": "Webhooks (Actions)", "metadata": webhooks},
-        {"id": "d4", "name": "", "metadata": webhooks},
-        {"id": "d5", "name": "Order Webhook", "metadata": webhooks},
-    ])
+    got = await picklist(
+        "destination",
+        "destinations",
+        [
+            {"id": "d1", "name": "Order Webhook", "metadata": webhooks},
+            {"id": "d2", "name": "Signup Webhook", "metadata": webhooks},
+            {"id": "d3", "name": "Webhooks (Actions)", "metadata": webhooks},
+            {"id": "d4", "name": "", "metadata": webhooks},
+            {"id": "d5", "name": "Order Webhook", "metadata": webhooks},
+        ],
+    )
     assert got == {
         "d1": "Order Webhook (Webhooks (Actions)) [d1]",
         "d2": "Signup Webhook (Webhooks (Actions))",
@@ -177,27 +220,49 @@ async def test_two_destinations_of_one_type_get_different_labels() -> None:
 
 
 async def test_labels_of_the_other_picklists() -> None:
-    assert await picklist("selectUser", "users", [
-        {"id": "u1", "name": "Ada", "email": "ada@example.com"},
-        {"id": "u2", "name": "", "email": "anon@example.com"},
-    ]) == {"u1": "Ada (ada@example.com)", "u2": "anon@example.com"}
-    assert await picklist("selectSubscription", "subscriptions", [
-        {"id": "s1", "name": "Send", "actionSlug": "send"},
-        {"id": "s2", "name": "Send", "actionSlug": "sendBatch"},
-        {"id": "s3", "name": "Send", "actionSlug": "send"},
-    ], destinationId=DESTINATION) == {"s1": "Send (send) [s1]", "s2": "Send (sendBatch)", "s3": "Send (send) [s3]"}
+    assert await picklist(
+        "selectUser",
+        "users",
+        [
+            {"id": "u1", "name": "Ada", "email": "ada@example.com"},
+            {"id": "u2", "name": "", "email": "anon@example.com"},
+        ],
+    ) == {"u1": "Ada (ada@example.com)", "u2": "anon@example.com"}
+    assert await picklist(
+        "selectSubscription",
+        "subscriptions",
+        [
+            {"id": "s1", "name": "Send", "actionSlug": "send"},
+            {"id": "s2", "name": "Send", "actionSlug": "sendBatch"},
+            {"id": "s3", "name": "Send", "actionSlug": "send"},
+        ],
+        destinationId=DESTINATION,
+    ) == {"s1": "Send (send) [s1]", "s2": "Send (sendBatch)", "s3": "Send (send) [s3]"}
     assert await picklist("selectRole", "roles", [{"id": "r1", "name": "Workspace Owner"}, {"id": "r2"}]) == {
-        "r1": "Workspace Owner", "r2": "r2"}
-    assert await picklist("selectTransformation", "transformations", [
-        {"id": "t1", "name": "Rename"}, {"id": "t2", "name": "Rename"},
-    ]) == {"t1": "Rename [t1]", "t2": "Rename [t2]"}
+        "r1": "Workspace Owner",
+        "r2": "r2",
+    }
+    assert await picklist(
+        "selectTransformation",
+        "transformations",
+        [
+            {"id": "t1", "name": "Rename"},
+            {"id": "t2", "name": "Rename"},
+        ],
+    ) == {"t1": "Rename [t1]", "t2": "Rename [t2]"}
 
 
 async def test_select_function_labels_name_the_type() -> None:
     def answer(url: URL, **_: Any) -> CallbackResult:
         kind = url.query["resourceType"]
-        return CallbackResult(payload={"data": {"functions": [
-            {"id": f"fn_{kind}", "displayName": "Enrich", "resourceType": kind}], "pagination": {}}})
+        return CallbackResult(
+            payload={
+                "data": {
+                    "functions": [{"id": f"fn_{kind}", "displayName": "Enrich", "resourceType": kind}],
+                    "pagination": {},
+                }
+            }
+        )
 
     with aioresponses() as mock:
         mock.get(re.compile(r".*"), callback=answer, repeat=True)

@@ -59,8 +59,9 @@ async def test_debug_never_logs_or_raises_the_token(caplog: pytest.LogCaptureFix
 
 async def test_input_errors_do_not_quote_the_token() -> None:
     with pytest.raises(SegmentError) as caught:
-        await segment.invoke("getSource", {"sourceId": CANARY, "count": CANARY},
-                             connection={"apiKey": CANARY, "subdomain": 5})
+        await segment.invoke(
+            "getSource", {"sourceId": CANARY, "count": CANARY}, connection={"apiKey": CANARY, "subdomain": 5}
+        )
     assert_no_canary_in_error(caught.value)
 
 

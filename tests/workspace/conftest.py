@@ -47,8 +47,11 @@ async def empty() -> AsyncIterator[Emulator]:
 def counts(emulator: Emulator) -> dict[str, int]:
     state = emulator.state
     return {
-        "sources": len(state.sources), "destinations": len(state.destinations),
-        "subscriptions": len(state.subscriptions), "warehouses": len(state.warehouses),
-        "functions": len(state.functions), "transformations": len(state.transformations),
+        "sources": len(state.sources),
+        "destinations": len(state.destinations),
+        "subscriptions": len(state.subscriptions),
+        "warehouses": len(state.warehouses),
+        "functions": len(state.functions),
+        "transformations": len(state.transformations),
         "connections": sum(len(c) for c in state.connections.values()),
     }

@@ -65,7 +65,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_the_round_trip_from_the_cli(
-    two_workspaces: tuple[Emulator, Emulator], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    two_workspaces: tuple[Emulator, Emulator],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     demo, empty = two_workspaces
@@ -105,8 +107,7 @@ def test_the_round_trip_from_the_cli(
     website["Orders Hook"] = website.pop("Order Webhook")
     snapshot.write_text(json.dumps(data))
     use(monkeypatch, demo)
-    rename = ('destination "my-test-source-rhpd18/Orders Hook" (was destination '
-              '"my-test-source-rhpd18/Order Webhook")')
+    rename = 'destination "my-test-source-rhpd18/Orders Hook" (was destination "my-test-source-rhpd18/Order Webhook")'
     code, out, _ = run(capsys, "diff", "live", str(snapshot))
     assert (code, out) == (1, f'~ {rename}\n    name: "Order Webhook" -> "Orders Hook"\n')
     before = len(demo.requests)
@@ -119,8 +120,10 @@ def test_the_round_trip_from_the_cli(
     # Against the other workspace (other ids) the same file means a new destination; the old one stays.
     use(monkeypatch, empty)
     code, out, _ = run(capsys, "plan", str(snapshot))
-    assert out.splitlines()[:2] == ['1. create destination "my-test-source-rhpd18/Orders Hook"',
-                                    '2. create subscription "my-test-source-rhpd18/Orders Hook/Send Orders"']
+    assert out.splitlines()[:2] == [
+        '1. create destination "my-test-source-rhpd18/Orders Hook"',
+        '2. create subscription "my-test-source-rhpd18/Orders Hook/Send Orders"',
+    ]
     assert 'destination "my-test-source-rhpd18/Order Webhook"' in out.split("--prune would remove them")[1]
 
     connection_file = tmp_path / "demo-connection.json"
@@ -135,8 +138,15 @@ def test_bad_files_and_sides_exit_2_naming_the_field(
     code, _, err = run(capsys, "plan", str(tmp_path / "missing.json"))
     assert code == 2 and "missing.json" in err
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"formatVersion": 7, "sources": {"web": {"enabled": "yes", "destinations": {"Hook": {}}}},
-                               "warehouses": {"PG": {"metadataId": "p", "sources": "web"}}}))
+    bad.write_text(
+        json.dumps(
+            {
+                "formatVersion": 7,
+                "sources": {"web": {"enabled": "yes", "destinations": {"Hook": {}}}},
+                "warehouses": {"PG": {"metadataId": "p", "sources": "web"}},
+            }
+        )
+    )
     code, _, err = run(capsys, "apply", str(bad))
     assert code == 2
     assert "formatVersion: must be 1" in err
@@ -150,7 +160,9 @@ def test_bad_files_and_sides_exit_2_naming_the_field(
 
 
 def test_diff_and_plan_print_names_a_terminal_cannot_show(
-    two_workspaces: tuple[Emulator, Emulator], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    two_workspaces: tuple[Emulator, Emulator],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     demo, _ = two_workspaces
@@ -163,8 +175,13 @@ def test_diff_and_plan_print_names_a_terminal_cannot_show(
     snapshot.write_text(json.dumps(data))
     env = {**os.environ, "PYTHONIOENCODING": "ascii"}
     for extra in (["--json"], []):
-        done = subprocess.run([sys.executable, "-m", "component", "diff", "live", str(snapshot), *extra],
-                              capture_output=True, env=env, timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "component", "diff", "live", str(snapshot), *extra],
+            capture_output=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 1, done.stderr
         assert done.stdout.isascii() and b"Traceback" not in done.stderr
         text = done.stdout.decode("ascii")
@@ -172,7 +189,12 @@ def test_diff_and_plan_print_names_a_terminal_cannot_show(
             assert "Café Hook ☕" in json.dumps(json.loads(text), ensure_ascii=False)
         else:
             assert "Caf\\xe9 Hook \\u2615" in text
-    done = subprocess.run([sys.executable, "-m", "component", "plan", str(snapshot), "--json"],
-                          capture_output=True, env=env, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "component", "plan", str(snapshot), "--json"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0 and done.stdout.isascii(), done.stderr
     assert "Café Hook ☕" in json.dumps(json.loads(done.stdout)["operations"], ensure_ascii=False)

@@ -28,7 +28,9 @@ async def test_a_changed_setting_a_renamed_destination_and_a_new_subscription_pl
     website["settings"]["trackAllPages"] = False
     website["destinations"]["Orders Hook"] = website["destinations"].pop("Order Webhook")
     website["destinations"]["Orders Hook"]["subscriptions"]["Send Page Views"] = {
-        "actionId": ACTION_SEND, "trigger": 'type = "page"', "enabled": True,
+        "actionId": ACTION_SEND,
+        "trigger": 'type = "page"',
+        "enabled": True,
         "settings": {"url": "https://example.com/pages", "method": "POST"},
     }
 
@@ -53,7 +55,8 @@ async def test_a_changed_setting_a_renamed_destination_and_a_new_subscription_pl
 
 
 async def test_an_apply_stopped_half_way_by_a_fault_ends_equal_on_the_next_run_with_no_duplicate(
-    demo: Emulator, empty: Emulator,
+    demo: Emulator,
+    empty: Emulator,
 ) -> None:
     exported = await export_workspace(invoker(demo))
     secrets = {name: "x" for name in exported.secrets}
@@ -96,10 +99,14 @@ async def test_only_prune_deletes(demo: Emulator) -> None:
 
     plan, _ = await plan_snapshot(invoker(demo), wanted)
     assert plan.ops == []
-    assert sorted(plan.left) == sorted([
-        'destination "backend-node/Slack Alerts"', 'function "Scrub PII"', 'transformation "Drop Test Events"',
-        'source "ios-app" stays connected to warehouse "Analytics Postgres"',
-    ])
+    assert sorted(plan.left) == sorted(
+        [
+            'destination "backend-node/Slack Alerts"',
+            'function "Scrub PII"',
+            'transformation "Drop Test Events"',
+            'source "ios-app" stays connected to warehouse "Analytics Postgres"',
+        ]
+    )
     assert (await apply_snapshot(invoker(demo), wanted, secrets={})).done == []
     assert counts(demo) == before
     assert not compare(exported.snapshot, wanted).equal
@@ -108,9 +115,13 @@ async def test_only_prune_deletes(demo: Emulator) -> None:
     assert sorted(op.action for op in pruned.plan.ops) == ["delete", "delete", "delete", "disconnect"]
     # Deletes run children first: the subscription-free destination, transformation, connection, function.
     assert [op.kind for op in pruned.plan.ops] == ["destination", "transformation", "disconnect", "function"]
-    assert counts(demo) == {**before, "destinations": before["destinations"] - 1, "functions": before["functions"] - 1,
-                            "transformations": before["transformations"] - 1,
-                            "connections": before["connections"] - 1}
+    assert counts(demo) == {
+        **before,
+        "destinations": before["destinations"] - 1,
+        "functions": before["functions"] - 1,
+        "transformations": before["transformations"] - 1,
+        "connections": before["connections"] - 1,
+    }
     assert compare((await export_workspace(invoker(demo))).snapshot, wanted).equal
 
 

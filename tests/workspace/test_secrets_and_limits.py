@@ -117,18 +117,36 @@ async def test_subscription_writes_respect_the_limit_with_a_visible_wait(
     window = 1.5
     monkeypatch.setattr(emulator_ratelimit, "WINDOW_SECONDS", window)
     empty.rate_limits.enabled = True
-    subscriptions = {f"Send {n}": {"actionId": ACTION_SEND, "trigger": f'event = "e{n}"', "enabled": True,
-                                   "settings": {"url": f"https://example.com/{n}", "method": "POST"}}
-                     for n in range(7)}
+    subscriptions = {
+        f"Send {n}": {
+            "actionId": ACTION_SEND,
+            "trigger": f'event = "e{n}"',
+            "enabled": True,
+            "settings": {"url": f"https://example.com/{n}", "method": "POST"},
+        }
+        for n in range(7)
+    }
     wanted = {
         "formatVersion": FORMAT_VERSION,
-        "sources": {"web": {"name": "Web", "metadataId": "1bow82lmk", "enabled": True, "settings": {},
-                            "destinations": {"Hook": {"metadataId": WEBHOOKS_TYPE, "enabled": True, "settings": {},
-                                                      "subscriptions": copy.deepcopy(subscriptions)}}}},
+        "sources": {
+            "web": {
+                "name": "Web",
+                "metadataId": "1bow82lmk",
+                "enabled": True,
+                "settings": {},
+                "destinations": {
+                    "Hook": {
+                        "metadataId": WEBHOOKS_TYPE,
+                        "enabled": True,
+                        "settings": {},
+                        "subscriptions": copy.deepcopy(subscriptions),
+                    }
+                },
+            }
+        },
     }
     said: list[str] = []
-    outcome = await apply_snapshot(invoker(empty), wanted, secrets={}, progress=said.append,
-                                   pacer=Pacer(5, window))
+    outcome = await apply_snapshot(invoker(empty), wanted, secrets={}, progress=said.append, pacer=Pacer(5, window))
     assert len(outcome.done) == 1 + 1 + 7  # the source, the destination, 7 subscriptions
     waits = [line for line in said if line.startswith("waiting")]
     assert len(waits) == 1

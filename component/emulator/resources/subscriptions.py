@@ -19,9 +19,7 @@ def list_subscriptions(ws: Workspace, c: Call) -> Answer:
     return 200, c.page(ws.subscriptions_of(destination_id), "subscriptions")
 
 
-@route(
-    "POST", "/destinations/{destinationId}/subscriptions", "createDestinationSubscription", alpha=True, body=True
-)
+@route("POST", "/destinations/{destinationId}/subscriptions", "createDestinationSubscription", alpha=True, body=True)
 def create_subscription(ws: Workspace, c: Call) -> Answer:
     destination_id = c.params["destinationId"]
     ws.get_destination(destination_id)

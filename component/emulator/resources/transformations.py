@@ -27,8 +27,7 @@ def _fields(f: Fields, create: bool) -> dict[str, Any]:
     renames = f.objects("propertyRenames")
     if renames is not MISSING:
         fields["propertyRenames"] = [
-            {"oldName": r.str_("oldName", required=True), "newName": r.str_("newName", required=True)}
-            for r in renames
+            {"oldName": r.str_("oldName", required=True), "newName": r.str_("newName", required=True)} for r in renames
         ]
     values = f.objects("propertyValueTransformations")
     if values is not MISSING:

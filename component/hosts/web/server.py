@@ -210,8 +210,9 @@ class WebHost:
             except _BadBody as exc:
                 response = _input_error([("(body)", exc.reason)])
             except web.HTTPException as exc:
-                response = web.json_response({"error": exc.reason, "message": exc.text or exc.reason},
-                                             status=exc.status)
+                response = web.json_response(
+                    {"error": exc.reason, "message": exc.text or exc.reason}, status=exc.status
+                )
         if not response.prepared:  # a streamed answer sent its headers already (the same ones)
             response.headers.update(SECURITY_HEADERS)
             if request.path.startswith("/api/") or request.path == "/":
@@ -321,8 +322,13 @@ class WebHost:
         try:
             await response.prepare(request)
             while (event := await events.get()) is not None:
-                report = {"kind": event.kind, "message": event.message, "seconds": event.seconds,
-                          "pages": event.pages, "items": event.items}
+                report = {
+                    "kind": event.kind,
+                    "message": event.message,
+                    "seconds": event.seconds,
+                    "pages": event.pages,
+                    "items": event.items,
+                }
                 await response.write(_ndjson({"progress": report}))
             status, body = task.result()
             await response.write(_ndjson({"status": status, "body": body}))
@@ -484,8 +490,12 @@ async def serve(
 ) -> None:
     """Serve until interrupted, saying where on stderr."""
     host = WebHost(
-        component, connection=connection, emulator_url=emulator_url, note=note,
-        examples_dir=examples_dir, default_inputs=default_inputs,
+        component,
+        connection=connection,
+        emulator_url=emulator_url,
+        note=note,
+        examples_dir=examples_dir,
+        default_inputs=default_inputs,
     )
     async with running(host, bind, port) as url:
         sys.stderr.write(f"configuration screen listening on {url}/ (Ctrl-C to stop)\n")

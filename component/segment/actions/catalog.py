@@ -55,9 +55,9 @@ async def list_destination_catalog(ctx: SegmentContext, inputs: PageInputs) -> A
     example={"destinationMetadataId": DEMO_DESTINATION_METADATA},
 )
 async def get_destination_metadata(ctx: SegmentContext, inputs: DestinationMetadataRef) -> Any:
-    return await ctx.client.get(path(
-        "/catalog/destinations/{destinationMetadataId}", destinationMetadataId=inputs.destination_metadata_id
-    ))
+    return await ctx.client.get(
+        path("/catalog/destinations/{destinationMetadataId}", destinationMetadataId=inputs.destination_metadata_id)
+    )
 
 
 @action(
@@ -77,9 +77,7 @@ async def list_sources_catalog(ctx: SegmentContext, inputs: PageInputs) -> Any:
     example={"sourceMetadataId": DEMO_SOURCE_METADATA},
 )
 async def get_source_metadata(ctx: SegmentContext, inputs: SourceMetadataRef) -> Any:
-    return await ctx.client.get(path(
-        "/catalog/sources/{sourceMetadataId}", sourceMetadataId=inputs.source_metadata_id
-    ))
+    return await ctx.client.get(path("/catalog/sources/{sourceMetadataId}", sourceMetadataId=inputs.source_metadata_id))
 
 
 @action(
@@ -99,6 +97,6 @@ async def list_warehouses_catalog(ctx: SegmentContext, inputs: PageInputs) -> An
     example={"warehouseMetadataId": DEMO_WAREHOUSE_METADATA},
 )
 async def get_warehouse_metadata(ctx: SegmentContext, inputs: WarehouseMetadataRef) -> Any:
-    return await ctx.client.get(path(
-        "/catalog/warehouses/{warehouseMetadataId}", warehouseMetadataId=inputs.warehouse_metadata_id
-    ))
+    return await ctx.client.get(
+        path("/catalog/warehouses/{warehouseMetadataId}", warehouseMetadataId=inputs.warehouse_metadata_id)
+    )

@@ -58,9 +58,7 @@ class CreateDestinationInputs(SegmentInputs):
 
 
 class UpdateDestinationInputs(DestinationRef):
-    name: str | None = Input(
-        "Name", "A new display name for the Destination.", default=None, example="Example Webhook"
-    )
+    name: str | None = Input("Name", "A new display name for the Destination.", default=None, example="Example Webhook")
     enabled: bool | None = enabled_input("Destination", verb="receive data")
     settings: dict[str, Any] | None = settings_input("Destination", example=SETTINGS_EXAMPLE)
 
@@ -76,7 +74,9 @@ async def get_destination(ctx: SegmentContext, inputs: DestinationRef) -> Any:
 
 
 @action(
-    "listDestinations", label="List Destinations", description="Returns a list of Destinations.",
+    "listDestinations",
+    label="List Destinations",
+    description="Returns a list of Destinations.",
     example={"count": 2},
 )
 async def list_destinations(ctx: SegmentContext, inputs: PageInputs) -> Any:
@@ -117,7 +117,9 @@ async def update_destination(ctx: SegmentContext, inputs: UpdateDestinationInput
 
 
 @action(
-    "deleteDestination", label="Delete Destination", description="Deletes an existing Destination.",
+    "deleteDestination",
+    label="Delete Destination",
+    description="Deletes an existing Destination.",
     example=DESTINATION_REF,
 )
 async def delete_destination(ctx: SegmentContext, inputs: DestinationRef) -> Any:

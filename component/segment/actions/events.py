@@ -52,7 +52,6 @@ def _filter_input(label: str, help_text: str, **extra: Any) -> Any:
 # Empty lists mean "no filter" and are not sent. A timestamp without an offset is compared as UTC
 # (the end must come after the start) but sent unchanged: the API decides how to read it.
 class EventsVolumeInputs(PageInputs):
-
     granularity: Granularity = Input(
         "Granularity",
         "The size of each bucket in the requested window.",

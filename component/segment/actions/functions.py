@@ -33,8 +33,14 @@ CODE_EXAMPLE = (
     "}\n"
 )
 SETTINGS_EXAMPLE = [
-    {"name": "apiKey", "label": "API Key", "description": "Key for the upstream API.", "type": "STRING",
-     "required": True, "sensitive": True},
+    {
+        "name": "apiKey",
+        "label": "API Key",
+        "description": "Key for the upstream API.",
+        "type": "STRING",
+        "required": True,
+        "sensitive": True,
+    },
 ]
 SETTINGS_HELP = (
     "The settings the Function's code reads (as settings.<name>), as a list of objects, each with "
@@ -54,7 +60,10 @@ class FunctionSetting(BodyItem):
 
 def resource_type_input(help_text: str, *, example: str | None = None) -> Any:
     return Input(
-        "Resource Type", help_text, example=example, choices=FUNCTION_TYPES,
+        "Resource Type",
+        help_text,
+        example=example,
+        choices=FUNCTION_TYPES,
         aliases={value.lower(): value for value in FUNCTION_TYPES},
     )
 
@@ -72,7 +81,9 @@ class ListFunctionsInputs(PageInputs):
 class CreateFunctionInputs(SegmentInputs):
     code: str = Input("Code", "The Function's JavaScript code.", example=CODE_EXAMPLE, min_length=1)
     display_name: str = Input(
-        "Display Name", "The name the Segment app shows for the Function.", example="Order Webhook Parser",
+        "Display Name",
+        "The name the Segment app shows for the Function.",
+        example="Order Webhook Parser",
         min_length=1,
     )
     resource_type: FunctionType = resource_type_input(
@@ -84,35 +95,50 @@ class CreateFunctionInputs(SegmentInputs):
         "Function Settings", SETTINGS_HELP, default=None, example=SETTINGS_EXAMPLE
     )
     logo_url: str | None = Input(
-        "Logo URL", "The URL of a logo image for the Function.", default=None,
+        "Logo URL",
+        "The URL of a logo image for the Function.",
+        default=None,
         example="https://example.com/logo.png",
     )
     description: str | None = Input(
-        "Description", "A description of the Function.", default=None,
+        "Description",
+        "A description of the Function.",
+        default=None,
         example="Turns order webhooks into track events.",
     )
 
 
 class UpdateFunctionInputs(FunctionRef):
     code: str | None = Input(
-        "Code", "The Function's new JavaScript code. Leave empty to keep the current code.", default=None,
-        example=CODE_EXAMPLE, min_length=1,
+        "Code",
+        "The Function's new JavaScript code. Leave empty to keep the current code.",
+        default=None,
+        example=CODE_EXAMPLE,
+        min_length=1,
     )
     settings: list[FunctionSetting] | None = Input(
         "Function Settings",
         SETTINGS_HELP + " Replaces the Function's whole list; leave empty to keep the current settings.",
-        default=None, example=SETTINGS_EXAMPLE,
+        default=None,
+        example=SETTINGS_EXAMPLE,
     )
     display_name: str | None = Input(
-        "Display Name", "A new name for the Segment app to show. Leave empty to keep the current name.",
-        default=None, example="Order Webhook Parser", min_length=1,
+        "Display Name",
+        "A new name for the Segment app to show. Leave empty to keep the current name.",
+        default=None,
+        example="Order Webhook Parser",
+        min_length=1,
     )
     logo_url: str | None = Input(
-        "Logo URL", "The URL of a new logo image. Leave empty to keep the current logo.", default=None,
+        "Logo URL",
+        "The URL of a new logo image. Leave empty to keep the current logo.",
+        default=None,
         example="https://example.com/logo.png",
     )
     description: str | None = Input(
-        "Description", "A new description. Leave empty to keep the current description.", default=None,
+        "Description",
+        "A new description. Leave empty to keep the current description.",
+        default=None,
         example="Turns order webhooks into track events.",
     )
 
@@ -129,8 +155,9 @@ async def get_function(ctx: SegmentContext, inputs: FunctionRef) -> Any:
     example={"resourceType": "SOURCE", "count": 2},
 )
 async def list_functions(ctx: SegmentContext, inputs: ListFunctionsInputs) -> Any:
-    return await list_page(ctx.client, "/functions", "functions", inputs,
-                           query=[("resourceType", inputs.resource_type)])
+    return await list_page(
+        ctx.client, "/functions", "functions", inputs, query=[("resourceType", inputs.resource_type)]
+    )
 
 
 @action(
@@ -161,7 +188,6 @@ async def update_function(ctx: SegmentContext, inputs: UpdateFunctionInputs) -> 
     return await ctx.client.patch(path("/functions/{functionId}", functionId=inputs.function_id), body)
 
 
-@action("deleteFunction", label="Delete Function", description="Deletes an existing Function.",
-        example=FUNCTION_REF)
+@action("deleteFunction", label="Delete Function", description="Deletes an existing Function.", example=FUNCTION_REF)
 async def delete_function(ctx: SegmentContext, inputs: FunctionRef) -> Any:
     return await ctx.client.delete(path("/functions/{functionId}", functionId=inputs.function_id))

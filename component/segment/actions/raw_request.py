@@ -25,11 +25,26 @@ from component.segment.values import REGION_URLS
 METHODS = ("DELETE", "GET", "HEAD", "LINK", "OPTIONS", "PATCH", "POST", "PURGE", "PUT", "UNLINK")
 RESPONSE_TYPES: dict[str, str] = {"json": "JSON", "text": "Text", "binary": "Binary (base64 text)"}
 # Headers that would redirect the request, replace the credentials or corrupt the framing.
-FORBIDDEN_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "host", "cookie", "forwarded", "x-forwarded-host",
-    "x-forwarded-for", "x-forwarded-proto", "x-original-url", "x-rewrite-url", "content-length",
-    "transfer-encoding", "connection", "upgrade", "te", "expect",
-})
+FORBIDDEN_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "host",
+        "cookie",
+        "forwarded",
+        "x-forwarded-host",
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-original-url",
+        "x-rewrite-url",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "upgrade",
+        "te",
+        "expect",
+    }
+)
 
 
 class RawRequestInputs(SegmentInputs):
@@ -42,51 +57,82 @@ class RawRequestInputs(SegmentInputs):
         min_length=1,
     )
     method: Literal[METHODS] = Input(  # type: ignore[valid-type]
-        "Method", "The HTTP method to use.", example="GET", choices={m: m for m in METHODS},
+        "Method",
+        "The HTTP method to use.",
+        example="GET",
+        choices={m: m for m in METHODS},
         aliases={m.lower(): m for m in METHODS},
     )
     data: dict[str, Any] | list[Any] | str | None = Input(
         "Data",
         "The request body. A JSON object or list is sent as JSON; text is sent as it is.",
-        default=None, example={"exampleKey": "Example Data"},
+        default=None,
+        example={"exampleKey": "Example Data"},
     )
     form_data: dict[str, str] | None = Input(
-        "Form Data", "Fields to send as a multipart form upload (key: value).", default=None, alias="formData",
+        "Form Data",
+        "Fields to send as a multipart form upload (key: value).",
+        default=None,
+        alias="formData",
     )
     file_data: dict[str, str] | None = Input(
-        "File Data", "Files to send as a multipart form upload (key: file contents).", default=None,
-        alias="fileData", example={"example.txt": "My File Contents"},
+        "File Data",
+        "Files to send as a multipart form upload (key: file contents).",
+        default=None,
+        alias="fileData",
+        example={"example.txt": "My File Contents"},
     )
     file_data_file_names: dict[str, str] | None = Input(
-        "File Data File Names", "File names for the File Data entries (key: file name); keys must match.",
-        default=None, alias="fileDataFileNames",
+        "File Data File Names",
+        "File names for the File Data entries (key: file name); keys must match.",
+        default=None,
+        alias="fileDataFileNames",
     )
     query_params: dict[str, str] | None = Input(
-        "Query Parameters", "Query parameters to add to the URL (key: value).", default=None,
-        alias="queryParams", example={"pagination[count]": "10"},
+        "Query Parameters",
+        "Query parameters to add to the URL (key: value).",
+        default=None,
+        alias="queryParams",
+        example={"pagination[count]": "10"},
     )
     headers: dict[str, str] | None = Input(
         "Headers",
         "Extra request headers (name: value). Authorization, Host and other headers that would change "
         "where the request goes or whose credentials it carries are refused.",
-        default=None, example={"User-Agent": "curl/7.64.1"},
+        default=None,
+        example={"User-Agent": "curl/7.64.1"},
     )
     response_type: Literal["json", "text", "binary"] = Input(
-        "Response Type", "How to read the response body: JSON, text, or binary (returned as base64 text).",
-        default="json", alias="responseType", choices=RESPONSE_TYPES,
+        "Response Type",
+        "How to read the response body: JSON, text, or binary (returned as base64 text).",
+        default="json",
+        alias="responseType",
+        choices=RESPONSE_TYPES,
         aliases={"arraybuffer": "binary", "document": "text"},
     )
     timeout: int | None = Input(
-        "Timeout", "Milliseconds to wait for each try's response before giving up.", default=None,
-        example=2000, ge=1, le=600_000,
+        "Timeout",
+        "Milliseconds to wait for each try's response before giving up.",
+        default=None,
+        example=2000,
+        ge=1,
+        le=600_000,
     )
     max_retries: int = Input(
-        "Max Retry Count", "How many times to retry a failed request; 0 for no retries.", default=0,
-        alias="maxRetries", ge=0, le=10,
+        "Max Retry Count",
+        "How many times to retry a failed request; 0 for no retries.",
+        default=0,
+        alias="maxRetries",
+        ge=0,
+        le=10,
     )
     retry_delay_ms: int = Input(
-        "Retry Delay (ms)", "Milliseconds between retries when exponential backoff is off.", default=0,
-        alias="retryDelayMS", ge=0, le=60_000,
+        "Retry Delay (ms)",
+        "Milliseconds between retries when exponential backoff is off.",
+        default=0,
+        alias="retryDelayMS",
+        ge=0,
+        le=60_000,
     )
     retry_all_errors: bool = Input(
         "Retry On All Errors",
@@ -94,15 +140,19 @@ class RawRequestInputs(SegmentInputs):
         "timeout or a dropped connection) is still retried only for GET, HEAD, OPTIONS, PUT and DELETE: a "
         "POST or PATCH may already have been applied, so it is never sent again. Otherwise a POST or PATCH "
         "is retried only on HTTP 429, and other methods on 429, 5xx and network errors.",
-        default=False, alias="retryAllErrors",
+        default=False,
+        alias="retryAllErrors",
     )
     use_exponential_backoff: bool = Input(
         "Use Exponential Backoff",
         "Wait exponentially longer (with jitter) between retries; Retry Delay is then ignored.",
-        default=False, alias="useExponentialBackoff",
+        default=False,
+        alias="useExponentialBackoff",
     )
     debug_request: bool = Input(
-        "Debug Request", "Log this request's HTTP calls (as the Debug input does).", default=False,
+        "Debug Request",
+        "Log this request's HTTP calls (as the Debug input does).",
+        default=False,
         alias="debugRequest",
     )
 

@@ -22,7 +22,9 @@ class SourceRef(SegmentInputs):
 
 class CreateSourceInputs(SegmentInputs):
     slug: str = Input(
-        "Slug", "The slug that identifies the Source in the Segment app.", example="my-test-source-rhpd18",
+        "Slug",
+        "The slug that identifies the Source in the Segment app.",
+        example="my-test-source-rhpd18",
         min_length=1,
     )
     enabled: bool = enabled_input("Source", verb="send data", default=True)
@@ -34,15 +36,14 @@ class CreateSourceInputs(SegmentInputs):
         "Disconnect All Warehouses",
         "Segment connects a new Source to every Warehouse unless this is true. Leave empty for "
         "Segment's default (connect).",
-        default=None, alias="disconnectAllWarehouses",
+        default=None,
+        alias="disconnectAllWarehouses",
     )
 
 
 class UpdateSourceInputs(SourceRef):
     name: str | None = Input("Name", "A new display name for the Source.", default=None, example="Website")
-    slug: str | None = Input(
-        "Slug", "A new slug for the Source.", default=None, example="my-test-source-rhpd18"
-    )
+    slug: str | None = Input("Slug", "A new slug for the Source.", default=None, example="my-test-source-rhpd18")
     enabled: bool | None = enabled_input("Source", verb="send data")
     settings: dict[str, Any] | None = settings_input("Source", example=SETTINGS_EXAMPLE)
 

@@ -57,9 +57,7 @@ class SubscriptionRef(DestinationSubscriptionsRef):
 
 class CreateDestinationSubscriptionInputs(DestinationSubscriptionsRef):
     destination_id: PathId = destination_id("The id of the Destination (an Actions destination) to subscribe.")
-    name: str = Input(
-        "Name", "The user-defined name for the subscription.", example="Send Track Events", min_length=1
-    )
+    name: str = Input("Name", "The user-defined name for the subscription.", example="Send Track Events", min_length=1)
     action_id: str = Input(
         "Action ID",
         "The id of the action the subscription triggers: one of the `actions[].id` of the Destination's "
@@ -94,8 +92,10 @@ class UpdateDestinationSubscriptionInputs(SubscriptionRef):
         default=None,
     )
     settings: dict[str, Any] | None = Input(
-        "Settings", f"{SETTINGS_HELP} Leave empty to keep the current settings.",
-        default=None, example=SETTINGS_EXAMPLE,
+        "Settings",
+        f"{SETTINGS_HELP} Leave empty to keep the current settings.",
+        default=None,
+        example=SETTINGS_EXAMPLE,
     )
     reverse_etl_model_id: str | None = Input(
         "Reverse ETL Model ID",
@@ -110,8 +110,10 @@ class UpdateDestinationSubscriptionInputs(SubscriptionRef):
         "(for example SPECIFIC_DAYS) and the `config` that strategy takes.",
         default=None,
         alias="reverseETLSchedule",
-        example={"strategy": "SPECIFIC_DAYS",
-                 "config": {"days": [0, 3], "hours": [6], "timezone": "America/Los_Angeles"}},
+        example={
+            "strategy": "SPECIFIC_DAYS",
+            "config": {"days": [0, 3], "hours": [6], "timezone": "America/Los_Angeles"},
+        },
     )
 
 
@@ -156,9 +158,7 @@ async def list_destination_subscriptions(ctx: SegmentContext, inputs: ListDestin
         "settings": SETTINGS_EXAMPLE,
     },
 )
-async def create_destination_subscription(
-    ctx: SegmentContext, inputs: CreateDestinationSubscriptionInputs
-) -> Any:
+async def create_destination_subscription(ctx: SegmentContext, inputs: CreateDestinationSubscriptionInputs) -> Any:
     body = inputs.given("name", "action_id", "trigger", "enabled", "settings", "model_id")
     route = path(COLLECTION, destinationId=inputs.destination_id)
     return await ctx.client.post(route, body, media_type=V1ALPHA)
@@ -167,18 +167,12 @@ async def create_destination_subscription(
 @action(
     "updateDestinationSubscription",
     label="Update Destination Subscription",
-    description=(
-        f"Updates an existing Destination subscription. Only the inputs given are changed. {ALPHA_NOTE}"
-    ),
+    description=(f"Updates an existing Destination subscription. Only the inputs given are changed. {ALPHA_NOTE}"),
     example={**SUBSCRIPTION_REF, "enabled": False},
 )
-async def update_destination_subscription(
-    ctx: SegmentContext, inputs: UpdateDestinationSubscriptionInputs
-) -> Any:
+async def update_destination_subscription(ctx: SegmentContext, inputs: UpdateDestinationSubscriptionInputs) -> Any:
     """Unlike the other updates, this API takes its changes wrapped in `{"input": {...}}`."""
-    changes = inputs.given(
-        "name", "trigger", "enabled", "settings", "reverse_etl_model_id", "reverse_etl_schedule"
-    )
+    changes = inputs.given("name", "trigger", "enabled", "settings", "reverse_etl_model_id", "reverse_etl_schedule")
     return await ctx.client.patch(_item(inputs), {"input": changes}, media_type=V1ALPHA)
 
 

@@ -51,7 +51,8 @@ class PropertyRename(BodyItem):
 
 class PropertyValueTransformation(BodyItem):
     property_paths: list[str] = Input(
-        "Property Paths", "The paths of the properties to set (for example properties.plan), at most 10.",
+        "Property Paths",
+        "The paths of the properties to set (for example properties.plan), at most 10.",
         min_length=1,
     )
     property_value: str = Input("Property Value", "The value to give them.")
@@ -67,8 +68,8 @@ class HashPropertiesConfiguration(BodyItem):
     paths: list[str] = Input("Paths", "The paths of the properties to hash.", min_length=1)
     key: str | None = Input("Key", "A key to hash with. Leave empty for none.", default=None, secret=True)
     encoding: Literal["BASE16", "BASE64", "BASE64URL", "HEX"] | None = Input(
-        "Encoding", "How to encode the hashes: BASE16, BASE64, BASE64URL or HEX. Leave empty for Segment's "
-        "default.",
+        "Encoding",
+        "How to encode the hashes: BASE16, BASE64, BASE64URL or HEX. Leave empty for Segment's default.",
         default=None,
     )
 
@@ -79,10 +80,13 @@ LIST_HELP = " JSON text is accepted."
 
 # An optional id input: the id helpers declare required inputs, so the default comes from the field
 # (and the type is named here: in the class, the field's name would shadow the helper's).
-DestinationType = Annotated[str | None, destination_metadata_id(
-    "Apply the Transformation only to events bound for one Destination type: its id in the "
-    "Destinations catalog. Leave empty to apply it to every Destination of the Source."
-)]
+DestinationType = Annotated[
+    str | None,
+    destination_metadata_id(
+        "Apply the Transformation only to events bound for one Destination type: its id in the "
+        "Destinations catalog. Leave empty to apply it to every Destination of the Source."
+    ),
+]
 
 
 class TransformationRef(SegmentInputs):
@@ -93,57 +97,75 @@ class CreateTransformationInputs(SegmentInputs):
     name: str = Input("Name", "The name of the Transformation.", example="Rename Order Event", min_length=1)
     source_id: str = source_id("The id of the Source whose events the Transformation changes.")
     enabled: bool = Input(
-        "Enabled", "Whether the Transformation applies to events once created (false creates it disabled).",
+        "Enabled",
+        "Whether the Transformation applies to events once created (false creates it disabled).",
         example=True,
     )
     if_input: str = Input(
         "If",
         'The FQL condition that selects the events to transform, for example event = "Order Completed" '
         '(a track event) or type = "identify".',
-        example=IF_EXAMPLE, alias="ifInput", wire="if", min_length=1,
+        example=IF_EXAMPLE,
+        alias="ifInput",
+        wire="if",
+        min_length=1,
     )
     destination_metadata_id: DestinationType = None
     new_event_name: str | None = Input(
-        "New Event Name", "A new name for the matching events (track events only).", default=None,
+        "New Event Name",
+        "A new name for the matching events (track events only).",
+        default=None,
         example="Order Placed",
     )
     property_renames: list[PropertyRename] | None = Input(
         "Property Renames",
         "Properties to rename in the matching events, as a list of {oldName, newName} objects." + LIST_HELP,
-        default=None, example=RENAMES_EXAMPLE,
+        default=None,
+        example=RENAMES_EXAMPLE,
     )
     property_value_transformations: list[PropertyValueTransformation] | None = Input(
         "Property Value Transformations",
         "Properties to set to a new value in the matching events, as a list of {propertyPaths, "
         "propertyValue} objects: each property path listed (for example properties.currency) gets the "
         "value. At most 10 properties." + LIST_HELP,
-        default=None, example=VALUES_EXAMPLE,
+        default=None,
+        example=VALUES_EXAMPLE,
     )
     fql_defined_properties: list[FqlDefinedProperty] | None = Input(
         "FQL Defined Properties",
         "New properties computed with FQL, as a list of {fql, propertyName} objects. Segment currently "
         "allows one." + LIST_HELP,
-        default=None, example=FQL_EXAMPLE,
+        default=None,
+        example=FQL_EXAMPLE,
     )
     drop: bool | None = Input("Drop", f"{DROP_HELP} Leave empty for Segment's default (false).", default=None)
     allow_properties: list[str] | None = Input(
-        "Allow Properties", "The paths of the properties to allow in the matching events (an allow list).",
-        default=None, example=ALLOW_EXAMPLE,
+        "Allow Properties",
+        "The paths of the properties to allow in the matching events (an allow list).",
+        default=None,
+        example=ALLOW_EXAMPLE,
     )
     hash_properties_configuration: HashInput = Input(
         "Hash Properties Configuration",
         "Hash properties of the matching events: an object with algorithm (required), paths (the "
         "property paths to hash, required), key (optional) and encoding (BASE16, BASE64, BASE64URL or "
         "HEX, optional). JSON text is accepted.",
-        default=None, example=HASH_EXAMPLE,
+        default=None,
+        example=HASH_EXAMPLE,
     )
 
 
 @updating(
     CreateTransformationInputs,
-    keep={"if_input": "condition", "new_event_name": "event name", "property_renames": "list",
-          "property_value_transformations": "list", "fql_defined_properties": "list",
-          "allow_properties": "list", "hash_properties_configuration": "configuration"},
+    keep={
+        "if_input": "condition",
+        "new_event_name": "event name",
+        "property_renames": "list",
+        "property_value_transformations": "list",
+        "fql_defined_properties": "list",
+        "allow_properties": "list",
+        "hash_properties_configuration": "configuration",
+    },
     help={
         "name": "A new name for the Transformation. Leave empty to keep the current name.",
         "source_id": "The id of a Source to move the Transformation to. Leave empty to keep the current Source.",
@@ -151,9 +173,11 @@ class CreateTransformationInputs(SegmentInputs):
         "Transformation to. Leave empty to keep the current one.",
         "drop": f"{DROP_HELP} Leave empty to keep the current value.",
     },
-    fields={"enabled": Input(
-        "Enabled", "Enable or disable the Transformation. Leave empty to keep the current value.", default=None
-    )},
+    fields={
+        "enabled": Input(
+            "Enabled", "Enable or disable the Transformation. Leave empty to keep the current value.", default=None
+        )
+    },
 )
 class UpdateTransformationInputs(TransformationRef):
     pass  # every input of createTransformation, optional: only what is given is sent
@@ -161,22 +185,37 @@ class UpdateTransformationInputs(TransformationRef):
 
 # The body's fields, in the order the API documents them (`ifInput` is sent as `if`).
 BODY_FIELDS = (
-    "name", "source_id", "destination_metadata_id", "enabled", "if_input", "drop", "new_event_name",
-    "property_renames", "property_value_transformations", "fql_defined_properties", "allow_properties",
+    "name",
+    "source_id",
+    "destination_metadata_id",
+    "enabled",
+    "if_input",
+    "drop",
+    "new_event_name",
+    "property_renames",
+    "property_value_transformations",
+    "fql_defined_properties",
+    "allow_properties",
     "hash_properties_configuration",
 )
 
 
-@action("getTransformation", label="Get Transformation", description="Returns a Transformation by its id.",
-        example=TRANSFORMATION_REF)
+@action(
+    "getTransformation",
+    label="Get Transformation",
+    description="Returns a Transformation by its id.",
+    example=TRANSFORMATION_REF,
+)
 async def get_transformation(ctx: SegmentContext, inputs: TransformationRef) -> Any:
-    return await ctx.client.get(
-        path("/transformations/{transformationId}", transformationId=inputs.transformation_id)
-    )
+    return await ctx.client.get(path("/transformations/{transformationId}", transformationId=inputs.transformation_id))
 
 
-@action("listTransformations", label="List Transformations", description="Returns a list of Transformations.",
-        example={"count": 2})
+@action(
+    "listTransformations",
+    label="List Transformations",
+    description="Returns a list of Transformations.",
+    example={"count": 2},
+)
 async def list_transformations(ctx: SegmentContext, inputs: PageInputs) -> Any:
     return await list_page(ctx.client, "/transformations", "transformations", inputs)
 
@@ -212,8 +251,12 @@ async def update_transformation(ctx: SegmentContext, inputs: UpdateTransformatio
     )
 
 
-@action("deleteTransformation", label="Delete Transformation", description="Deletes an existing Transformation.",
-        example=TRANSFORMATION_REF)
+@action(
+    "deleteTransformation",
+    label="Delete Transformation",
+    description="Deletes an existing Transformation.",
+    example=TRANSFORMATION_REF,
+)
 async def delete_transformation(ctx: SegmentContext, inputs: TransformationRef) -> Any:
     return await ctx.client.delete(
         path("/transformations/{transformationId}", transformationId=inputs.transformation_id)

@@ -60,9 +60,7 @@ class CreateWarehouseInputs(SegmentInputs):
         "The id of the Warehouse type in the Warehouses catalog (for example Postgres).", label="Metadata ID"
     )
     settings: dict[str, Any] = settings_input("Warehouse", example=SETTINGS_EXAMPLE, required=True)
-    name: str | None = Input(
-        "Name", "An optional display name for the Warehouse.", default=None, example=NAME_EXAMPLE
-    )
+    name: str | None = Input("Name", "An optional display name for the Warehouse.", default=None, example=NAME_EXAMPLE)
     enabled: bool | None = Input(
         "Enabled",
         "Enable to allow this Warehouse to receive data. Leave empty for Segment's default (enabled).",
@@ -122,8 +120,7 @@ async def create_warehouse(ctx: SegmentContext, inputs: CreateWarehouseInputs) -
     "updateWarehouse",
     label="Update Warehouse",
     description=(
-        "Updates an existing Warehouse: its settings (required by the API), and its name and enabled "
-        "state when given."
+        "Updates an existing Warehouse: its settings (required by the API), and its name and enabled state when given."
     ),
     example={**WAREHOUSE_REF, "name": NAME_EXAMPLE, "enabled": True, "settings": SETTINGS_EXAMPLE},
 )

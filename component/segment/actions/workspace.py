@@ -15,7 +15,7 @@ from component.segment.inputs import SegmentInputs
     description=(
         "Returns the workspace as a snapshot (Sources with their Destinations and subscriptions, "
         "Warehouses and their Sources, Functions, Transformations), keyed by name, with sensitive "
-        "settings written as {\"$secret\": NAME} references (listed in secretReferences)."
+        'settings written as {"$secret": NAME} references (listed in secretReferences).'
     ),
     example={},
 )
