@@ -38,17 +38,21 @@ class _SecretRegistry:
         self._snapshot: tuple[str, ...] = ()
 
     def _publish(self) -> None:
-        # Longest first: a secret that contains another is replaced whole.
-        self._snapshot = tuple(sorted(self._counts, key=len, reverse=True))
+        # Longest first: a secret that contains another is replaced whole (one secret, the usual
+        # case of calls on one connection, needs no sort).
+        counts = self._counts
+        self._snapshot = tuple(counts) if len(counts) < 2 else tuple(sorted(counts, key=len, reverse=True))
 
     def add(self, *secrets: str) -> None:
         with self._lock:
+            counts = self._counts
             changed = False
             for secret in secrets:
                 if secret:
-                    count = self._counts.get(secret, 0)
-                    self._counts[secret] = count + 1
-                    changed = changed or count == 0
+                    count = counts.get(secret, 0)
+                    counts[secret] = count + 1
+                    if not count:
+                        changed = True
             # Concurrent calls on one connection hold the same token: only a new secret (or one
             # gone, below) changes what is redacted, so only then is the snapshot rebuilt.
             if changed:
@@ -56,12 +60,13 @@ class _SecretRegistry:
 
     def discard(self, *secrets: str) -> None:
         with self._lock:
+            counts = self._counts
             changed = False
             for secret in secrets:
-                count = self._counts.get(secret, 0) - 1
+                count = counts.get(secret, 0) - 1
                 if count > 0:
-                    self._counts[secret] = count
-                elif self._counts.pop(secret, None) is not None:
+                    counts[secret] = count
+                elif counts.pop(secret, None) is not None:
                     changed = True
             if changed:
                 self._publish()
