@@ -12,7 +12,7 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 logger = logging.getLogger("component")
@@ -144,19 +144,26 @@ class RedactingFilter(logging.Filter):
 logger.addFilter(RedactingFilter())
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Trace:
     """What one invocation did on the network: counted always, logged only in debug."""
 
     handler: str
-    debug: bool = False
-    calls: int = 0
-    retries: int = 0
-    started: float = field(default_factory=time.perf_counter)
-    _traced_memory: bool = False
+    debug: bool
+    calls: int
+    retries: int
+    started: float
+    _traced_memory: bool
 
-    def __post_init__(self) -> None:
-        if self.debug and not tracemalloc.is_tracing():
+    # One per call: a plain __init__ instead of the dataclass's (which calls a default factory
+    # and __post_init__, two more functions run cold after every network wait).
+    def __init__(self, handler: str, debug: bool = False) -> None:
+        self.handler = handler
+        self.debug = debug
+        self.calls = self.retries = 0
+        self.started = time.perf_counter()
+        self._traced_memory = False
+        if debug and not tracemalloc.is_tracing():
             tracemalloc.start()
             self._traced_memory = True
 
