@@ -87,6 +87,11 @@ class SegmentContext:
     trace: Trace
 
 
+#: Per parsed connection with its own base URL (the runtime reuses the parsed connection of a host
+#: that passes the same one every call; the entry keeps it alive, so its id is not reused while
+#: cached): the URL and the token, read once instead of on every call.
+_RESOLVED: dict[int, tuple[SegmentConnection, str, str]] = {}
+
 _REGION_CHOICES = f"must be one of: {', '.join(REGION_URLS)} (or {', '.join(REGION_ALIASES)})"
 
 
@@ -115,9 +120,18 @@ def make_context(
     chosen = (value if given else keyword or value) or DEFAULT_REGION
     if chosen not in REGION_URLS:
         raise InputError.single("region", _REGION_CHOICES)
+    resolved = _RESOLVED.get(id(connection))
+    if resolved is not None and resolved[0] is connection:
+        base_url, api_key = resolved[1], resolved[2]
+    else:
+        base_url, api_key = resolve_base_url(connection, chosen), connection.api_key.get_secret_value()
+        if connection.base_url:  # the connection's own URL: neither the region nor the environment counts
+            if len(_RESOLVED) >= 32:
+                _RESOLVED.clear()
+            _RESOLVED[id(connection)] = (connection, base_url, api_key)
     client = SegmentClient(
-        base_url=resolve_base_url(connection, chosen),
-        api_key=connection.api_key.get_secret_value(),
+        base_url=base_url,
+        api_key=api_key,
         trace=trace,
         policy=DEFAULT_POLICY if retry is None else retry,
         dry_run=dry_run,
