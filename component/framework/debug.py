@@ -12,7 +12,7 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 logger = logging.getLogger("component")
@@ -38,17 +38,21 @@ class _SecretRegistry:
         self._snapshot: tuple[str, ...] = ()
 
     def _publish(self) -> None:
-        # Longest first: a secret that contains another is replaced whole.
-        self._snapshot = tuple(sorted(self._counts, key=len, reverse=True))
+        # Longest first: a secret that contains another is replaced whole (one secret, the usual
+        # case of calls on one connection, needs no sort).
+        counts = self._counts
+        self._snapshot = tuple(counts) if len(counts) < 2 else tuple(sorted(counts, key=len, reverse=True))
 
     def add(self, *secrets: str) -> None:
         with self._lock:
+            counts = self._counts
             changed = False
             for secret in secrets:
                 if secret:
-                    count = self._counts.get(secret, 0)
-                    self._counts[secret] = count + 1
-                    changed = changed or count == 0
+                    count = counts.get(secret, 0)
+                    counts[secret] = count + 1
+                    if not count:
+                        changed = True
             # Concurrent calls on one connection hold the same token: only a new secret (or one
             # gone, below) changes what is redacted, so only then is the snapshot rebuilt.
             if changed:
@@ -56,12 +60,13 @@ class _SecretRegistry:
 
     def discard(self, *secrets: str) -> None:
         with self._lock:
+            counts = self._counts
             changed = False
             for secret in secrets:
-                count = self._counts.get(secret, 0) - 1
+                count = counts.get(secret, 0) - 1
                 if count > 0:
-                    self._counts[secret] = count
-                elif self._counts.pop(secret, None) is not None:
+                    counts[secret] = count
+                elif counts.pop(secret, None) is not None:
                     changed = True
             if changed:
                 self._publish()
@@ -139,19 +144,26 @@ class RedactingFilter(logging.Filter):
 logger.addFilter(RedactingFilter())
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Trace:
     """What one invocation did on the network: counted always, logged only in debug."""
 
     handler: str
-    debug: bool = False
-    calls: int = 0
-    retries: int = 0
-    started: float = field(default_factory=time.perf_counter)
-    _traced_memory: bool = False
+    debug: bool
+    calls: int
+    retries: int
+    started: float
+    _traced_memory: bool
 
-    def __post_init__(self) -> None:
-        if self.debug and not tracemalloc.is_tracing():
+    # One per call: a plain __init__ instead of the dataclass's (which calls a default factory
+    # and __post_init__, two more functions run cold after every network wait).
+    def __init__(self, handler: str, debug: bool = False) -> None:
+        self.handler = handler
+        self.debug = debug
+        self.calls = self.retries = 0
+        self.started = time.perf_counter()
+        self._traced_memory = False
+        if debug and not tracemalloc.is_tracing():
             tracemalloc.start()
             self._traced_memory = True
 

@@ -125,7 +125,8 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
     def parse_connection(self, raw: Mapping[str, Any] | None) -> ConnT:
         """The validated connection. A host passes the same connection on every call: the parsed
         model of the last few is kept, so only a new connection pays for validation."""
-        if raw is not None and not isinstance(raw, Mapping):
+        # `type(raw) is dict` first: a plain dict, what hosts pass, skips the ABC check.
+        if raw is not None and type(raw) is not dict and not isinstance(raw, Mapping):
             raise self.input_error.single("connection", "must be an object (apiKey, subdomain, ...)")
         try:
             key: Hashable | None = tuple(sorted((raw or {}).items()))
@@ -149,7 +150,7 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
     def _parse(
         self, handler: Handler[CtxT], inputs: Mapping[str, Any] | None, connection: Mapping[str, Any] | None
     ) -> tuple[InputModel, ConnT]:
-        if inputs is not None and not isinstance(inputs, Mapping):
+        if inputs is not None and type(inputs) is not dict and not isinstance(inputs, Mapping):
             raise self.input_error.single("(inputs)", "must be an object of input keys and values", handler=handler.key)
         raw = dict(inputs or {})
         # Hosts may pass the connection among the inputs, under the key the manifest names.

@@ -14,7 +14,7 @@ from component.framework.inputs import Input, InputModel
 from component.framework.registry import Connection
 from component.segment.client import SegmentClient
 from component.segment.errors import InputError, Unauthorized
-from component.segment.policy import RetryPolicy
+from component.segment.policy import DEFAULT_POLICY, RetryPolicy
 from component.segment.urls import UnsafeUrl, check_base_url, region_url
 from component.segment.values import DEFAULT_REGION, REGION_ALIASES, REGION_URLS
 
@@ -87,6 +87,11 @@ class SegmentContext:
     trace: Trace
 
 
+#: Per parsed connection with its own base URL (the runtime reuses the parsed connection of a host
+#: that passes the same one every call; the entry keeps it alive, so its id is not reused while
+#: cached): the URL and the token, read once instead of on every call.
+_RESOLVED: dict[int, tuple[SegmentConnection, str, str]] = {}
+
 _REGION_CHOICES = f"must be one of: {', '.join(REGION_URLS)} (or {', '.join(REGION_ALIASES)})"
 
 
@@ -106,21 +111,32 @@ def make_context(
         keyword = REGION_ALIASES.get(region.strip().lower(), region.strip().lower()) if isinstance(region, str) else ""
         if keyword not in REGION_URLS:
             raise InputError.single("region", _REGION_CHOICES)
-    given = getattr(inputs, "region", None) if inputs is not None and "region" in inputs.model_fields_set else None
-    if keyword and given and keyword != given:
-        raise InputError.single("region", f"the region input ({given}) and the region keyword ({keyword}) disagree")
-    chosen = given or keyword or getattr(inputs, "region", None) or DEFAULT_REGION
+    # The region input read from the model's __dict__: most handlers have none, and getattr on a
+    # missing field goes through pydantic's __getattr__ and an AttributeError on every call.
+    value = inputs.__dict__.get("region") if inputs is not None else None
+    given = bool(value) and inputs is not None and "region" in inputs.model_fields_set
+    if keyword and given and keyword != value:
+        raise InputError.single("region", f"the region input ({value}) and the region keyword ({keyword}) disagree")
+    chosen = (value if given else keyword or value) or DEFAULT_REGION
     if chosen not in REGION_URLS:
         raise InputError.single("region", _REGION_CHOICES)
+    resolved = _RESOLVED.get(id(connection))
+    if resolved is not None and resolved[0] is connection:
+        base_url, api_key = resolved[1], resolved[2]
+    else:
+        base_url, api_key = resolve_base_url(connection, chosen), connection.api_key.get_secret_value()
+        if connection.base_url:  # the connection's own URL: neither the region nor the environment counts
+            if len(_RESOLVED) >= 32:
+                _RESOLVED.clear()
+            _RESOLVED[id(connection)] = (connection, base_url, api_key)
     client = SegmentClient(
-        base_url=resolve_base_url(connection, chosen),
-        api_key=connection.api_key.get_secret_value(),
+        base_url=base_url,
+        api_key=api_key,
         trace=trace,
+        policy=DEFAULT_POLICY if retry is None else retry,
+        dry_run=dry_run,
     )
-    if retry is not None:
-        client.policy = retry
-    client.dry_run = dry_run
-    return SegmentContext(client=client, trace=trace)
+    return SegmentContext(client, trace)
 
 
 async def test_connection(ctx: SegmentContext, connection: SegmentConnection) -> dict[str, Any]:
