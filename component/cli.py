@@ -20,7 +20,8 @@ SEGMENT_API_BASE_URL. With no API key, `run` and `check-connection` use the serv
 SEGMENT_API_BASE_URL with the emulator's demo credentials, or else start the built-in emulator
 (its workspace kept between commands; `--reset-emulator` starts it again), and say so on stderr.
 Results go to stdout as JSON; errors to stderr as one line, with exit code 2 for bad input, 1 for
-an API or network failure and 130 when interrupted (Ctrl-C). A reader that closes the pipe early (`| head -1`) ends the program quietly with 141, as SIGPIPE ends a Unix tool.
+an API or network failure and 130 when interrupted (Ctrl-C). A reader that closes the pipe early
+(`| head -1`) ends the program quietly with 141, as SIGPIPE ends a Unix tool.
 When stderr is a terminal, waits (rate limits, retries) and long page walks show progress there.
 
 `list` and `--help` read the generated handler index and import neither pydantic nor aiohttp, so
