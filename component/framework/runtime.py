@@ -94,6 +94,13 @@ def _picklist(choices: object, search: str | None) -> list[dict[str, str]]:
     return [c.as_dict() for c in items]
 
 
+def _wrapped(handler: Handler[Any], params: InputModel, result: object) -> dict[str, Any]:
+    """What hosts get: `{"data": ...}` from an action, `{"result": [choices]}` from a picklist."""
+    if handler.kind == "action":
+        return {"data": result}
+    return {"result": _picklist(result, getattr(params, "search", None))}
+
+
 class Component(Registry[CtxT], Generic[ConnT, CtxT]):
     """A connector component: its declarations plus `invoke()`. Generic over its connection model
     and the context its handlers receive, so a handler declared with the wrong `ctx` type, or a
@@ -220,10 +227,7 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         outcome = "failed"
         try:
             result = await handler.call(self._make_context(conn, params, trace, **options), params)
-            if handler.kind == "action":
-                wrapped = {"data": result}
-            else:
-                wrapped = {"result": _picklist(result, getattr(params, "search", None))}
+            wrapped = _wrapped(handler, params, result)
             outcome = "ok"
         except ComponentError as exc:
             failure = exc
@@ -235,6 +239,14 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         if failure is not None:
             raise _scrubbed(failure)
         return wrapped
+
+    async def invoke_within(self, ctx: CtxT, key: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Run handler `key` inside a running handler's context `ctx` (its connection, region,
+        retries, trace and held secrets), for a handler built from others: its inputs are
+        validated by its own model, and its result is wrapped as `invoke` wraps it."""
+        handler = self.get(key)
+        params = handler.spec.parse(dict(inputs), handler=key, error_type=self.input_error)
+        return _wrapped(handler, params, await handler.call(ctx, params))
 
     def _connection_secrets(self, conn: ConnT) -> tuple[str, ...]:
         cached = self._held.get(id(conn))

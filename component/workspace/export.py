@@ -261,14 +261,9 @@ def _subscription_entries(subs: list[dict[str, Any]]) -> dict[str, Any]:
 def handlers_in(ctx: SegmentContext) -> Invoke:
     """Runs the component's actions inside a running action's context (its client, so its
     connection, region, retries and trace), each input checked by the action's own model."""
-    from component.segment import load_handlers
-    from component.segment.definition import segment
-    from component.segment.errors import InputError
+    from component.segment import handlers
 
     async def invoke(key: str, inputs: dict[str, Any]) -> dict[str, Any]:
-        load_handlers(key)
-        handler = segment.get(key)
-        params = handler.spec.parse(inputs, handler=key, error_type=InputError)
-        return {"data": await handler.call(ctx, params)}
+        return await handlers.load(key).invoke_within(ctx, key, inputs)
 
     return invoke

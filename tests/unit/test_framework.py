@@ -91,6 +91,22 @@ async def test_a_second_component_gets_the_frameworks_input_errors() -> None:
         await toy.invoke("lend", {}, connection=CONNECTION)
 
 
+async def test_a_handler_built_from_others_runs_them_in_its_own_context() -> None:
+    from component.framework.debug import Trace
+    from tests.toy.definition import ShelfContext
+
+    component = toy.handlers.load("addBook")
+    toy.handlers.load("books")
+    ctx = ShelfContext(LIBRARY.setdefault("within", {}), Trace("composed"))
+    added = await component.invoke_within(ctx, "addBook", {"title": "Dune", "pages": "412"})
+    assert added == {"data": {"id": "b1", "title": "Dune", "pages": "412"}}
+    assert LIBRARY["within"]["b1"]["title"] == "Dune"  # in the context given, not a new one
+    assert await component.invoke_within(ctx, "books", {"search": "du"}) == {"result": [{"key": "b1", "label": "Dune"}]}
+    with pytest.raises(InputError) as caught:  # validated by the handler's own model, nothing done
+        await component.invoke_within(ctx, "addBook", {"pages": 0})
+    assert set(caught.value.fields) == {"title", "pages"} and len(LIBRARY["within"]) == 1
+
+
 async def _host_call(host: HostedComponent, key: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """A host written against the protocol only, as the web and agent hosts are."""
     keys = {*host.manifest()["actions"], *host.manifest()["dataSources"]}
