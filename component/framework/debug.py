@@ -20,8 +20,13 @@ logger = logging.getLogger("component")
 REDACTED = "[redacted]"
 
 
+#: At most this many secrets are pinned (see `_SecretRegistry.pin`); `redact` checks each.
+_MAX_PINNED = 64
+
+
 class _SecretRegistry:
-    """The secrets of the invocations now running; the filter below scrubs them from records.
+    """The secrets of the invocations now running, and the pinned tokens of the connections the
+    runtime keeps for reuse; the filter below scrubs them from records.
 
     Handlers never log secrets in the first place; this is the net under that rule, for text
     that comes from elsewhere (an API message that echoes a header, an exception's text).
@@ -30,11 +35,12 @@ class _SecretRegistry:
     `redact` reads an immutable snapshot, so it never iterates a mapping another thread changes.
     """
 
-    __slots__ = ("_counts", "_lock", "_snapshot")
+    __slots__ = ("_counts", "_lock", "_pinned", "_snapshot")
 
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._pinned: set[str] = set()
         self._snapshot: tuple[str, ...] = ()
 
     def _publish(self) -> None:
@@ -58,6 +64,30 @@ class _SecretRegistry:
             if changed:
                 self._publish()
 
+    def pin(self, *secrets: str) -> bool:
+        """Keep `secrets` registered for the rest of the process, if there is room: True when
+        every one of them is pinned (then a call that uses them need not add and discard them).
+
+        The runtime pins a connection's token when it keeps the parsed connection for reuse: the
+        token stays in the process then anyway, and redacting it between calls too costs nothing.
+        A pinned secret is never unpinned, so no call that relies on a pin can see it go; the
+        number of pins is bounded (a process that sees more tokens registers the rest per call)."""
+        with self._lock:
+            pinned = self._pinned
+            new = [secret for secret in secrets if secret and secret not in pinned]
+            if len(pinned) + len(new) > _MAX_PINNED:
+                return False
+            counts = self._counts
+            changed = False
+            for secret in new:
+                pinned.add(secret)
+                count = counts.get(secret, 0)
+                counts[secret] = count + 1
+                changed = changed or not count
+            if changed:
+                self._publish()
+            return True
+
     def discard(self, *secrets: str) -> None:
         with self._lock:
             counts = self._counts
@@ -79,6 +109,11 @@ class _SecretRegistry:
 
     def __bool__(self) -> bool:
         return bool(self._snapshot)
+
+    def in_use(self) -> int:
+        """Registrations held by running invocations (pins not counted): 0 once every call ended."""
+        with self._lock:
+            return sum(self._counts.values()) - len(self._pinned)
 
     def __len__(self) -> int:
         return len(self._snapshot)
@@ -161,11 +196,14 @@ class Trace:
         self.handler = handler
         self.debug = debug
         self.calls = self.retries = 0
-        self.started = time.perf_counter()
         self._traced_memory = False
-        if debug and not tracemalloc.is_tracing():
-            tracemalloc.start()
-            self._traced_memory = True
+        if debug:  # the time and memory are only ever logged
+            self.started = time.perf_counter()
+            if not tracemalloc.is_tracing():
+                tracemalloc.start()
+                self._traced_memory = True
+        else:
+            self.started = 0.0
 
     def http_call(self, method: str, path: str, status: int | str, attempt: int, ms: float, size: int) -> None:
         self.calls += 1

@@ -60,6 +60,7 @@ class LazyHandlers(Generic[ConnT, CtxT]):
         self.index_path = index_path
         self._modules = modules
         self._all_loaded = False
+        self._ready: set[str] = set()  # keys known to be declared: `invoke`'s look-up
 
     @cached_property
     def component(self) -> Component[ConnT, CtxT]:
@@ -114,7 +115,15 @@ class LazyHandlers(Generic[ConnT, CtxT]):
         own (holding the raw connection and its secrets) sits in an error's traceback or the call
         path while the handler runs.
         """
-        return self.load(key).invoke(key, inputs, connection=connection, debug=debug, **options)
+        if key in self._ready:
+            component = self.component
+        else:
+            component = self.load(key)
+            if self._declared(key):
+                self._ready.add(key)
+        if options:
+            return component.invoke(key, inputs, connection=connection, debug=debug, **options)
+        return component.invoke(key, inputs, connection=connection, debug=debug)  # no keyword dict to build
 
     def test_connection(
         self, connection: Mapping[str, Any] | None, *, debug: bool = False, **options: Any

@@ -26,23 +26,42 @@ from component.framework.registry import Choice, ComponentInfo, Connection, Conn
 ContextFactory = Callable[Concatenate[ConnT, InputModel | None, Trace, ...], CtxT]
 _CONNECTIONS_KEPT = 32
 _INPUTS_KEPT = 256
-_KEYABLE = (str, int, bool, type(None))
+_KEYABLE = frozenset((str, int, bool, type(None)))
 
 
 def _inputs_key(handler: Handler[Any], raw: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """A key under which validated inputs may be reused, or None when they may not. Only flat
     inputs of short text, integers, booleans and nulls are keyed, each with its exact type (so
     `true` and `1` never share a key), and never a handler with secret inputs (they would outlive
-    the call in the cache). Validated models are frozen, so sharing one is safe."""
-    if handler.spec.secret_attributes or len(raw) > 8:
+    the call in the cache). Validated models are frozen, so sharing one is safe. Names need no
+    check of their own: only inputs the model accepted are kept, and it accepts text names only."""
+    if len(raw) > 8 or handler.spec.secret_attributes:
         return None
-    parts: list[Any] = [handler.key]
-    for name, value in raw.items():
-        kind = type(value)
-        if kind not in _KEYABLE or (kind is str and len(value) > 256) or type(name) is not str:
+    kinds = tuple(map(type, raw.values()))
+    if not _KEYABLE.issuperset(kinds):
+        return None
+    for value in raw.values():
+        if type(value) is str and len(value) > 256:
             return None
-        parts += (name, kind, value)
-    return tuple(parts)
+    return (handler.key, tuple(raw.items()), kinds)
+
+
+def _call_key(key: str, inputs: object, connection: object) -> tuple[Any, ...] | None:
+    """A key for a whole call (handler, inputs and connection, each value with its exact type),
+    or None when the call cannot be keyed (not plain dicts; an unhashable value fails the look-up
+    with a TypeError). Hosts repeat
+    the same call with the same connection: its validated inputs and connection are then reused
+    whole. Only calls whose inputs `_inputs_key` accepts, and that hold no secret of their own,
+    are ever stored under it (see `Component.invoke`)."""
+    if type(inputs) is not dict or type(connection) is not dict or len(inputs) > 8:
+        return None
+    return (
+        key,
+        tuple(inputs.items()),
+        tuple(map(type, inputs.values())),
+        tuple(connection.items()),
+        tuple(map(type, connection.values())),
+    )
 
 
 def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
@@ -122,21 +141,31 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         self.connection = connection
         self._make_context = make_context
         self._close = close
-        self._connections: dict[Hashable, ConnT] = {}
+        # Parsed connections by their raw items, each with the secret values a call on it must
+        # register (none once the registry has pinned them: see `_connection`).
+        self._connections: dict[Hashable, tuple[ConnT, tuple[str, ...]]] = {}
         self._inputs: dict[tuple[Any, ...], InputModel] = {}
-        # Per parsed connection (kept alive by the value, so an id is never reused while cached):
-        # its secret values, computed once.
-        self._held: dict[int, tuple[ConnT, tuple[str, ...]]] = {}
+        # Whole calls seen before (see `_call_key`): the handler, its parsed inputs and connection.
+        self._prepared: dict[tuple[Any, ...], tuple[Handler[CtxT], InputModel, ConnT]] = {}
         self._containers: dict[str, tuple[str, ...]] = {}
 
     def parse_connection(self, raw: Mapping[str, Any] | None) -> ConnT:
-        """The validated connection. A host passes the same connection on every call: the parsed
-        model of the last few is kept, so only a new connection pays for validation."""
+        """The validated connection (InputError naming `connection.<field>` when it is not)."""
+        return self._connection(raw)[0]
+
+    def _connection(self, raw: Mapping[str, Any] | None) -> tuple[ConnT, tuple[str, ...]]:
+        """The validated connection and the secret values a call on it must register.
+
+        A host passes the same connection on every call: the parsed model of the last few is kept,
+        so only a new connection pays for validation. A kept connection's secrets are pinned in
+        the redaction registry (they stay in the process with it anyway), so calls on it register
+        nothing of their own; a connection that is not kept has its secrets registered per call."""
         # `type(raw) is dict` first: a plain dict, what hosts pass, skips the ABC check.
         if raw is not None and type(raw) is not dict and not isinstance(raw, Mapping):
             raise self.input_error.single("connection", "must be an object (apiKey, subdomain, ...)")
         try:
-            key: Hashable | None = tuple(sorted((raw or {}).items()))
+            # Each value with its exact type: `debug: 1` is not the connection `debug: true` is.
+            key: Hashable | None = tuple(sorted((name, type(value), value) for name, value in (raw or {}).items()))
             cached = self._connections.get(key)
         except TypeError:  # an unhashable value or mixed key types: validate it (and refuse it) the long way
             key, cached = None, None
@@ -148,25 +177,27 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
             raise self.input_error(
                 [FieldError(f"connection.{e.field}", e.reason) for e in exc.errors], handler=exc.handler
             ) from None
-        if key is not None:
-            if len(self._connections) >= _CONNECTIONS_KEPT:
-                self._connections.clear()
-            self._connections[key] = parsed
-        return parsed
+        values = tuple(_secret_values(parsed, self.connection.spec.secret_attributes))
+        if key is None:
+            return parsed, values
+        entry = (parsed, () if secrets.pin(*values) else values)
+        if len(self._connections) >= _CONNECTIONS_KEPT:
+            self._connections.clear()
+        self._connections[key] = entry
+        return entry
 
     def _parse(
         self, handler: Handler[CtxT], inputs: Mapping[str, Any] | None, connection: Mapping[str, Any] | None
-    ) -> tuple[InputModel, ConnT]:
+    ) -> tuple[InputModel, ConnT, tuple[str, ...]]:
         if inputs is not None and type(inputs) is not dict and not isinstance(inputs, Mapping):
             raise self.input_error.single("(inputs)", "must be an object of input keys and values", handler=handler.key)
-        raw = dict(inputs or {})
+        raw = dict(inputs) if inputs else {}
         # Hosts may pass the connection among the inputs, under the key the manifest names.
-        embedded = raw.pop(handler.connection_input, None)
-        if connection is None and isinstance(embedded, Mapping):
-            connection = embedded
+        if handler.connection_input in raw:
+            embedded = raw.pop(handler.connection_input)
+            if connection is None and isinstance(embedded, Mapping):
+                connection = embedded
         errors: list[FieldError] = []
-        params: InputModel | None = None
-        conn: ConnT | None = None
         key = _inputs_key(handler, raw)
         params = self._inputs.get(key) if key is not None else None
         if params is None:
@@ -180,12 +211,31 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
                         self._inputs.clear()
                     self._inputs[key] = params
         try:
-            conn = self.parse_connection(connection)
+            conn, held = self._connection(connection)
         except InputError as exc:
             errors.extend(exc.errors)
-        if errors or params is None or conn is None:
+        if errors or params is None:
             raise self.input_error(errors, handler=handler.key)
-        return params, conn
+        return params, conn, held
+
+    def _held_secrets(
+        self, handler: Handler[CtxT], params: InputModel, connection_secrets: tuple[str, ...]
+    ) -> HeldSecrets | None:
+        """What a call must register for redaction, or None: the connection's secrets when they
+        are not pinned, the call's secret inputs, and every value under a sensitive key (password,
+        sharedSecret, ...) inside its objects and lists, since the API may echo them back in an
+        error. Handed back wrapped, so no frame's locals show them."""
+        containers = self._containers.get(handler.key)
+        if containers is None:
+            containers = self._containers[handler.key] = _container_fields(params)
+        if not (connection_secrets or containers or handler.spec.secret_attributes):
+            return None
+        values = [*connection_secrets, *_secret_values(params, handler.spec.secret_attributes)]
+        for name in containers:
+            value = getattr(params, name)
+            if value:
+                values += sensitive_values(value)
+        return HeldSecrets(values) if values else None
 
     async def invoke(
         self,
@@ -200,33 +250,43 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
 
         `options` go to the component's context (for Segment: `retry=RetryPolicy(...)`).
         """
+        failure: BaseException | None = None
+        held: HeldSecrets | None = None
+        call_key = _call_key(key, inputs, connection)
         try:
-            handler = self.get(key)
-            params, conn = self._parse(handler, inputs, connection)
-        except InputError as exc:
-            failure: BaseException | None = exc
+            prepared = self._prepared.get(call_key) if call_key is not None else None
+        except TypeError:  # an unhashable value (an object or a list): validated the long way
+            call_key = prepared = None
+        if prepared is not None:
+            handler, params, conn = prepared
         else:
-            failure = None
+            try:
+                handler = self.get(key)
+                params, conn, connection_secrets = self._parse(handler, inputs, connection)
+            except InputError as exc:
+                failure = exc
+            else:
+                held = self._held_secrets(handler, params, connection_secrets)
+                if call_key is not None and held is None and _inputs_key(handler, inputs or {}) is not None:
+                    if len(self._prepared) >= _INPUTS_KEPT:
+                        self._prepared.clear()
+                    self._prepared[call_key] = (handler, params, conn)
         # The raw inputs and connection (the token among them) leave this frame before anything can
         # fail: error trackers print the locals of every frame of a traceback.
-        inputs = connection = None
+        inputs = connection = call_key = None
         if failure is not None:
             raise _scrubbed(failure)
-        held = HeldSecrets(list(self._connection_secrets(conn)))
-        if handler.spec.secret_attributes:
-            held.values += _secret_values(params, handler.spec.secret_attributes)
-        containers = self._containers.get(handler.key)
-        if containers is None:
-            containers = self._containers[handler.key] = _container_fields(params)
-        for name in containers:
-            value = getattr(params, name)
-            if value:
-                held.values += sensitive_values(value)
-        secrets.add(*held.values)
-        trace = Trace(handler.key, debug=debug or params.debug)
+        if held is not None:
+            secrets.add(*held.values)
+        trace = Trace(key, debug or params.debug)
         outcome = "failed"
         try:
-            result = await handler.call(self._make_context(conn, params, trace, **options), params)
+            # Without options the context is made by a plain call (`**{}` costs a keyword dict).
+            if options:
+                ctx = self._make_context(conn, params, trace, **options)
+            else:
+                ctx = self._make_context(conn, params, trace)
+            result = await handler.call(ctx, params)
             wrapped = _wrapped(handler, params, result)
             outcome = "ok"
         except ComponentError as exc:
@@ -235,7 +295,8 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
             failure = self._unexpected(handler.key, exc, trace.calls)
         finally:
             trace.finish(outcome)
-            secrets.discard(*held.values)
+            if held is not None:
+                secrets.discard(*held.values)
         if failure is not None:
             raise _scrubbed(failure)
         return wrapped
@@ -247,16 +308,6 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         handler = self.get(key)
         params = handler.spec.parse(dict(inputs), handler=key, error_type=self.input_error)
         return _wrapped(handler, params, await handler.call(ctx, params))
-
-    def _connection_secrets(self, conn: ConnT) -> tuple[str, ...]:
-        cached = self._held.get(id(conn))
-        if cached is not None and cached[0] is conn:
-            return cached[1]
-        values = tuple(_secret_values(conn, self.connection.spec.secret_attributes))
-        if len(self._held) >= _CONNECTIONS_KEPT:
-            self._held.clear()
-        self._held[id(conn)] = (conn, values)
-        return values
 
     def _unexpected(self, key: str, exc: Exception, calls: int) -> ComponentError:
         """The typed error for an exception a handler let through. A ValueError before any HTTP
@@ -282,7 +333,7 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         if self.connection.test is None:
             raise NotImplementedError("this component's connection has no test")
         try:
-            conn = self.parse_connection(connection)
+            conn, connection_secrets = self._connection(connection)
         except InputError as exc:
             failure: BaseException | None = exc
         else:
@@ -290,7 +341,7 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         connection = None  # the token leaves this frame (see invoke)
         if failure is not None:
             raise _scrubbed(failure)
-        held = HeldSecrets(_secret_values(conn, self.connection.spec.secret_attributes))
+        held = HeldSecrets(list(connection_secrets))
         secrets.add(*held.values)
         trace = Trace("connection test", debug=debug)
         try:

@@ -51,20 +51,11 @@ def load_handlers(key: str | None = None) -> None:
     handlers.load(key)
 
 
-def invoke(
-    key: str,
-    inputs: Mapping[str, Any] | None = None,
-    *,
-    connection: Mapping[str, Any] | None = None,
-    debug: bool = False,
-    **options: Any,
-) -> Coroutine[Any, Any, dict[str, Any]]:
-    """Run one action or picklist; see `component.framework.runtime.Component.invoke`.
-
-    Not a coroutine function itself: it hands back the runtime's coroutine, so no frame of its
-    own (holding the raw connection and its token) sits in an error's traceback or the call path.
-    """
-    return handlers.invoke(key, inputs, connection=connection, debug=debug, **options)
+#: Run one action or picklist: `invoke(key, inputs, *, connection, debug=False, **options)`; see
+#: `component.framework.runtime.Component.invoke`. The lazy handlers' own method, so no frame of
+#: this module's (holding the raw connection and its token) sits in an error's traceback or the
+#: call path: it hands back the runtime's coroutine.
+invoke = handlers.invoke
 
 
 def test_connection(

@@ -354,7 +354,11 @@ def _loads(raw: bytes) -> Any:
     if pause:
         gc.disable()
     try:
-        return json.loads(raw)
+        try:
+            # UTF-8, what the API sends: decoded here, json skips detecting the encoding.
+            return json.loads(raw.decode())
+        except ValueError:  # another encoding JSON allows (UTF-16, a BOM), or no JSON at all
+            return json.loads(raw)
     except RecursionError:
         raise ValueError("nested too deeply") from None
     finally:
@@ -588,9 +592,9 @@ class SegmentClient:
         self,
         method: str,
         route: str,
-        *,
         query: Query = (),
         json_body: Any = None,
+        *,
         data: bytes | str | aiohttp.FormData | None = None,
         headers: Mapping[str, str] | None = None,
         media_type: str = V1,
@@ -775,19 +779,29 @@ class SegmentClient:
                     trace.retries += 1
 
     def get(self, route: str, query: Query = (), **options: Any) -> Coroutine[Any, Any, Any]:
-        return self.request("GET", route, query=query, **options)
+        if options:
+            return self.request("GET", route, query, **options)
+        return self.request("GET", route, query)  # no keyword dict to build
 
     def post(self, route: str, body: Any = None, **options: Any) -> Coroutine[Any, Any, Any]:
-        return self.request("POST", route, json_body=body, **options)
+        if options:
+            return self.request("POST", route, (), body, **options)
+        return self.request("POST", route, (), body)
 
     def patch(self, route: str, body: Any = None, **options: Any) -> Coroutine[Any, Any, Any]:
-        return self.request("PATCH", route, json_body=body, **options)
+        if options:
+            return self.request("PATCH", route, (), body, **options)
+        return self.request("PATCH", route, (), body)
 
     def put(self, route: str, body: Any = None, **options: Any) -> Coroutine[Any, Any, Any]:
-        return self.request("PUT", route, json_body=body, **options)
+        if options:
+            return self.request("PUT", route, (), body, **options)
+        return self.request("PUT", route, (), body)
 
     def delete(self, route: str, query: Query = (), **options: Any) -> Coroutine[Any, Any, Any]:
-        return self.request("DELETE", route, query=query, **options)
+        if options:
+            return self.request("DELETE", route, query, **options)
+        return self.request("DELETE", route, query)  # no keyword dict to build
 
     async def pages(
         self,
@@ -886,7 +900,7 @@ def _parse(raw: bytes, response_type: ResponseType, status: int, method: str, ro
         return base64.b64encode(raw).decode("ascii")
     if response_type == "text":
         return raw.decode("utf-8", errors="replace")
-    if not raw.strip():
+    if not raw or raw.isspace():  # (isspace stops at the first other byte; strip would copy)
         return None
     try:
         return _loads(raw)

@@ -12,7 +12,7 @@ from pydantic import SecretStr, field_validator
 from component.framework.debug import Trace, secrets
 from component.framework.inputs import Input, InputModel
 from component.framework.registry import Connection
-from component.segment.client import SegmentClient
+from component.segment.client import SegmentClient, pool
 from component.segment.errors import InputError, Unauthorized
 from component.segment.policy import DEFAULT_POLICY, RetryPolicy
 from component.segment.urls import UnsafeUrl, check_base_url, region_url
@@ -105,6 +105,13 @@ def make_context(
     dry_run: bool = False,
 ) -> SegmentContext:
     """Bind a client to the connection, region and trace. Nothing to close: sessions are pooled."""
+    # Fast path: a connection with its own base URL (kept parsed by the runtime), and neither a
+    # region keyword nor a region input given to check.
+    if region is None and (inputs is None or "region" not in inputs.__pydantic_fields_set__):
+        resolved = _RESOLVED.get(id(connection))
+        if resolved is not None and resolved[0] is connection:
+            policy = DEFAULT_POLICY if retry is None else retry
+            return SegmentContext(SegmentClient(resolved[1], resolved[2], trace, policy, pool, dry_run), trace)
     # The `region` keyword counts like the region input; when both are given they must agree.
     keyword = None
     if region is not None:

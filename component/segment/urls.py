@@ -92,37 +92,37 @@ def _encode_segment(name: str, value: object) -> str:
         raise InputError.single(name, str(exc)) from None
 
 
-_TEMPLATES: dict[str, tuple[tuple[str, str | None], ...]] = {}
+#: Each template split once: its literal texts and, between them, its placeholder names
+#: ("/sources/{sourceId}/connected-destinations" is ("/sources/", "sourceId", "/connected-destinations")).
+_TEMPLATES: dict[str, tuple[str, ...]] = {}
 
 
-def _split(template: str) -> tuple[tuple[str, str | None], ...]:
-    """`template` as (literal text, placeholder name or None) pairs, split once per template."""
-    parts: list[tuple[str, str | None]] = []
-    at = 0
-    for match in _PLACEHOLDER.finditer(template):
-        parts.append((template[at : match.start()], match.group(1)))
-        at = match.end()
-    parts.append((template[at:], None))
-    _TEMPLATES[template] = split = tuple(parts)
-    return split
+def _split(template: str) -> tuple[str, ...]:
+    parts = tuple(_PLACEHOLDER.split(template))
+    _TEMPLATES[template] = parts
+    return parts
+
+
+def _segment(template: str, name: str, params: dict[str, object]) -> str:
+    """The encoded value of placeholder `name`."""
+    if name not in params:
+        raise KeyError(f"path {template} needs {name}")
+    value = params[name]
+    text = value if type(value) is str else str(value)
+    # Fast path: ASCII letters and digits need no quoting and cannot be empty, "." or "..".
+    if text.isalnum() and text.isascii() and len(text) <= MAX_SEGMENT:
+        return text
+    return _encode_segment(name, text)
 
 
 def path(template: str, **params: object) -> str:
     """Fill `template` ("/sources/{sourceId}") with percent-encoded parameters."""
-    out = []
-    for literal, name in _TEMPLATES.get(template) or _split(template):
-        out.append(literal)
-        if name is None:
-            continue
-        if name not in params:
-            raise KeyError(f"path {template} needs {name}")
-        value = params[name]
-        text = value if type(value) is str else str(value)
-        # Fast path: ASCII letters and digits need no quoting and cannot be empty, "." or "..".
-        if text.isascii() and text.isalnum() and len(text) <= MAX_SEGMENT:
-            out.append(text)
-        else:
-            out.append(_encode_segment(name, text))
+    parts = _TEMPLATES.get(template) or _split(template)
+    if len(parts) == 3:  # one placeholder: most paths
+        return parts[0] + _segment(template, parts[1], params) + parts[2]
+    out = list(parts)
+    for index in range(1, len(parts), 2):
+        out[index] = _segment(template, parts[index], params)
     return "".join(out)
 
 

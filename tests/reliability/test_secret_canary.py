@@ -125,7 +125,7 @@ async def test_the_canary_never_leaks_from_any_handler_through_any_outcome(
     assert all_logs.records, "debug logged nothing"
     assert CANARY not in text
     assert f"{handler.key}: ok in" in text and f"{handler.key}: failed in" in text
-    assert not secrets, "a finished invocation left its secret in the redaction registry"
+    assert secrets.in_use() == 0, "a finished invocation left its secret in the redaction registry"
 
 
 # --- the CLI, as a user runs it --------------------------------------------------------------------

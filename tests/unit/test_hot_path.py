@@ -106,3 +106,67 @@ def test_a_large_page_is_parsed_without_collections_and_the_collector_is_left_as
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("body", "parsed"),
+    [
+        ('{"a": "é"}'.encode(), {"a": "é"}),
+        ('{"a": "é"}'.encode("utf-16"), {"a": "é"}),  # JSON's other encodings still parse
+        ('{"a": "é"}'.encode("utf-8-sig"), {"a": "é"}),  # a byte order mark too
+        (b'{"a": "\xed\xa0\x80"}', {"a": "\ud800"}),  # a lone surrogate, as json reads bytes
+        (b"  \r\n", None),
+        (b"", None),
+    ],
+)
+def test_answers_parse_whatever_json_encoding_they_use(body: bytes, parsed: Any) -> None:
+    from component.segment.client import _parse
+
+    assert _parse(body, "json", 200, "GET", "/x") == parsed
+
+
+def test_an_answer_that_is_not_json_in_any_encoding_is_malformed() -> None:
+    from component.segment.client import _parse
+    from component.segment.errors import MalformedResponse
+
+    for body in (b"{nope", b"\xff\xfe\x00", b"[1,"):
+        with pytest.raises(MalformedResponse):
+            _parse(body, "json", 200, "GET", "/x")
+
+
+async def test_a_repeated_call_is_validated_once_and_a_changed_connection_is_never_served_from_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from component.framework.inputs import InputSpec
+
+    parsed: list[str] = []
+    original = InputSpec.parse
+
+    def counting(self: InputSpec[Any], raw: Any, *, handler: str, error_type: Any) -> Any:
+        parsed.append(handler)
+        return original(self, raw, handler=handler, error_type=error_type)
+
+    monkeypatch.setattr(InputSpec, "parse", counting)
+    tokens: list[str] = []
+
+    def callback(url: Any, **kwargs: Any) -> CallbackResult:
+        tokens.append(kwargs["headers"]["Authorization"])
+        return CallbackResult(payload={"data": {"source": {"id": "repeat1"}}})
+
+    first = {**CONNECTION, "apiKey": "token-repeat-one"}
+    second = {**CONNECTION, "apiKey": "token-repeat-two"}
+    with aioresponses() as mock:
+        mock.get(f"{US}/sources/repeat1", callback=callback, repeat=True)
+        for connection in (first, first, second, first):
+            await segment.invoke("getSource", {"sourceId": "repeat1"}, connection=dict(connection))
+        # The connection's own value types count: `debug: 1` is not the call made with `debug: true`.
+        await segment.invoke("getSource", {"sourceId": "repeat1"}, connection={**first, "debug": True})
+        await segment.invoke("getSource", {"sourceId": "repeat1"}, connection={**first, "debug": 1})
+    assert (
+        tokens
+        == ["Bearer token-repeat-one", "Bearer token-repeat-one", "Bearer token-repeat-two"]
+        + ["Bearer token-repeat-one"] * 3
+    )
+    # getSource's inputs once, each new connection once, then the two typed variants: nothing twice.
+    assert parsed.count("getSource") == 1
+    assert parsed.count("connection") == 4
