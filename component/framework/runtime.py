@@ -55,12 +55,17 @@ def _call_key(key: str, inputs: object, connection: object) -> tuple[Any, ...] |
     are ever stored under it (see `Component.invoke`)."""
     if type(inputs) is not dict or type(connection) is not dict or len(inputs) > 8:
         return None
+    # One flat tuple (no tuple per item, fewer objects for the collector): the key, how many
+    # inputs there are (so no input can pass for a connection field), then names, values and types.
     return (
         key,
-        tuple(inputs.items()),
-        tuple(map(type, inputs.values())),
-        tuple(connection.items()),
-        tuple(map(type, connection.values())),
+        len(inputs),
+        *inputs,
+        *inputs.values(),
+        *map(type, inputs.values()),
+        *connection,
+        *connection.values(),
+        *map(type, connection.values()),
     )
 
 

@@ -129,11 +129,11 @@ class _LoopResources:
     keeper: AsyncIterator[None]
     limits: dict[tuple[str, str], Limiter] = field(default_factory=dict)
 
-    def limiter(self, base_url: str, api_key: str, permits: int) -> Limiter:
+    def limiter(self, base_url: str, api_key: str, pool: SessionPool) -> Limiter:
         key = (base_url, api_key)
         limiter = self.limits.get(key)
-        if limiter is None:
-            limiter = self.limits[key] = Limiter(permits)
+        if limiter is None:  # the pool's limit is read (and checked) only for a new connection
+            limiter = self.limits[key] = Limiter(pool.max_concurrency)
         return limiter
 
 
@@ -248,7 +248,7 @@ class SessionPool:
         return (await self._resources()).session
 
     async def limit(self, base_url: str, api_key: str) -> Limiter:
-        return (await self._resources()).limiter(base_url, api_key, self.max_concurrency)
+        return (await self._resources()).limiter(base_url, api_key, self)
 
     async def aclose(self) -> None:
         """Close the running loop's session, if any."""
@@ -632,14 +632,16 @@ class SegmentClient:
         held = sessions._by_loop.get(asyncio.get_running_loop())
         if held is None or held.session.closed:
             held = await sessions._resources()
-        limit = held.limiter(self.base_url, self.api_key, sessions.max_concurrency)
+        limit = held.limiter(self.base_url, self.api_key, sessions)
         # The first try runs inline: most calls succeed, and a retry loop (or even a helper
         # coroutine) for each would cost more than the rest of the client's per-call work.
         try:
             if not limit.try_acquire():
                 await limit.acquire()
             try:
-                return await self._send(method, url, route, query, body, send_headers, response_type, policy, 1)
+                return await self._send(
+                    method, url, route, query, body, send_headers, response_type, policy, 1, held.session
+                )
             finally:
                 limit.release()
         except SegmentError as exc:
@@ -697,7 +699,10 @@ class SegmentClient:
                     limit = await self.sessions.limit(self.base_url, self.api_key)
                     await limit.acquire()
                     try:
-                        return await self._send(method, url, route, query, body, headers, response_type, policy, tries)
+                        session = await self.sessions.session()
+                        return await self._send(
+                            method, url, route, query, body, headers, response_type, policy, tries, session
+                        )
                     finally:
                         limit.release()
         except TransportError as exc:
@@ -723,8 +728,10 @@ class SegmentClient:
         response_type: ResponseType,
         policy: RetryPolicy,
         attempt: int,
+        session: aiohttp.ClientSession,
     ) -> Any:
-        """One try. aiohttp's request context is entered by hand: `async with` would add a frame."""
+        """One try on the running loop's `session`. aiohttp's request context is entered by hand:
+        `async with` would add a frame."""
         trace = self.trace
         debug = trace.debug
         started = time.perf_counter() if debug else 0.0  # no timings unless they are logged
@@ -735,8 +742,6 @@ class SegmentClient:
         failure: Exception
         try:
             try:
-                held = self.sessions._by_loop.get(asyncio.get_running_loop())
-                session = held.session if held is not None else await self.sessions.session()
                 # Awaiting the request context (not entering it) gives the response with no frame
                 # of aiohttp's context manager in between; it is released below.
                 response = await session.request(
