@@ -572,9 +572,9 @@ async def _read_body(response: aiohttp.ClientResponse, limit: int, method: str, 
 class SegmentClient:
     """A client bound to one connection, region and invocation.
 
-    The path from a handler to aiohttp is two coroutine frames: `request` (the first try, inline)
-    and `_send` (one try); `get`/`post`/... hand back `request`'s coroutine without a frame of
-    their own, and retries run in `_retry` only once a try has failed.
+    The path from a handler to aiohttp is one coroutine frame, `_send` (one try): `request` checks
+    and builds the request and hands back the first try's coroutine, `get`/`post`/... hand back
+    that, and retries run in `_retry` only once a first try has failed.
     """
 
     base_url: str
@@ -588,7 +588,7 @@ class SegmentClient:
     def __repr__(self) -> str:  # the token stays out of every repr
         return f"SegmentClient(base_url={self.base_url!r})"
 
-    async def request(
+    def request(
         self,
         method: str,
         route: str,
@@ -600,11 +600,13 @@ class SegmentClient:
         media_type: str = V1,
         response_type: ResponseType = "json",
         policy: RetryPolicy | None = None,
-    ) -> Any:
-        """Send one logical request (with retries) and return the parsed body.
+    ) -> Coroutine[Any, Any, Any]:
+        """Send one logical request (with retries); awaited, the parsed body.
 
         `route` is an encoded path from `urls.path()` (or `urls.check_raw_path()`); `query`
-        pairs are encoded here. Any 2xx is a success.
+        pairs are encoded here. Any 2xx is a success. Not a coroutine function: it checks and
+        builds the request (a request it refuses raises here, unsent), then hands back the
+        coroutine of the first try, so a handler awaits one frame of the client's, not two.
         """
         policy = policy or self.policy
         method = method.upper()
@@ -625,32 +627,10 @@ class SegmentClient:
                 [(k, secrets.redact(v)) for k, v in query],
                 _redacted(json_body) if json_body is not None else _redacted(_describe_data(data)),
             )
-        started = time.monotonic()  # for the message of a call that fails after several tries
         send_headers = _request_headers(media_type, headers, json_body is not None, self.api_key)
         url = join(self.base_url, route)
-        sessions = self.sessions
-        held = sessions._by_loop.get(asyncio.get_running_loop())
-        if held is None or held.session.closed:
-            held = await sessions._resources()
-        limit = held.limiter(self.base_url, self.api_key, sessions)
-        # The first try runs inline: most calls succeed, and a retry loop (or even a helper
-        # coroutine) for each would cost more than the rest of the client's per-call work.
-        try:
-            if not limit.try_acquire():
-                await limit.acquire()
-            try:
-                return await self._send(
-                    method, url, route, query, body, send_headers, response_type, policy, 1, held.session
-                )
-            finally:
-                limit.release()
-        except SegmentError as exc:
-            if policy.attempts <= 1 or not should_retry(policy, method, exc):
-                raise
-            first_failure = exc
-        return await self._retry(
-            method, url, route, query, body, send_headers, response_type, policy, first_failure, started
-        )
+        # `started` (for the message of a call that fails after several tries) rides along.
+        return self._send(method, url, route, query, body, send_headers, response_type, policy, 1, time.monotonic())
 
     async def _retry(
         self,
@@ -696,15 +676,9 @@ class SegmentClient:
             async for attempt in retrying:
                 with attempt:
                     tries = attempt.retry_state.attempt_number + 1
-                    limit = await self.sessions.limit(self.base_url, self.api_key)
-                    await limit.acquire()
-                    try:
-                        session = await self.sessions.session()
-                        return await self._send(
-                            method, url, route, query, body, headers, response_type, policy, tries, session
-                        )
-                    finally:
-                        limit.release()
+                    return await self._send(
+                        method, url, route, query, body, headers, response_type, policy, tries, started
+                    )
         except TransportError as exc:
             last = exc
         else:  # pragma: no cover - tenacity reraises the last error
@@ -728,13 +702,24 @@ class SegmentClient:
         response_type: ResponseType,
         policy: RetryPolicy,
         attempt: int,
-        session: aiohttp.ClientSession,
+        started: float,
     ) -> Any:
-        """One try on the running loop's `session`. aiohttp's request context is entered by hand:
-        `async with` would add a frame."""
+        """Try number `attempt`, under the connection's concurrency limit. A first try that fails
+        in a way the policy retries hands over to `_retry` (the tries after it come back here),
+        so a call that succeeds at once runs no retry machinery at all.
+
+        aiohttp's request context is entered by hand: `async with` would add a frame."""
+        sessions = self.sessions
+        held = sessions._by_loop.get(asyncio.get_running_loop())
+        if held is None or held.session.closed:
+            held = await sessions._resources()
+        session = held.session
+        limit = held.limiter(self.base_url, self.api_key, sessions)
+        if not limit.try_acquire():
+            await limit.acquire()
         trace = self.trace
         debug = trace.debug
-        started = time.perf_counter() if debug else 0.0  # no timings unless they are logged
+        timed = time.perf_counter() if debug else 0.0  # no timings unless they are logged
         status: int | str = "error"
         size = 0
         # A failure of aiohttp's is turned into ours outside its except clause, so the error a
@@ -764,8 +749,8 @@ class SegmentClient:
                     raw = b""  # an answer may echo the token: it stays out of this frame's locals
                     raise error
                 return _parse(raw, response_type, status, method, route)
-            except SegmentError:
-                raise
+            except SegmentError as exc:
+                failure = exc
             except TimeoutError:
                 failure = TransportError(f"timed out after {policy.timeout:g} s", method=method, path=route)
             except aiohttp.ClientError as exc:
@@ -774,14 +759,22 @@ class SegmentClient:
                 failure = InputError.single(
                     "(request)", f"could not be sent: HTTP cannot carry one of its values ({type(exc).__name__})"
                 )
-            raise failure
         finally:
+            limit.release()
             if debug:
-                trace.http_call(method, route, status, attempt, (time.perf_counter() - started) * 1000, size)
+                trace.http_call(method, route, status, attempt, (time.perf_counter() - timed) * 1000, size)
             else:  # what http_call counts, without a call
                 trace.calls += 1
                 if attempt > 1:
                     trace.retries += 1
+        if (
+            attempt == 1
+            and policy.attempts > 1
+            and isinstance(failure, SegmentError)
+            and should_retry(policy, method, failure)
+        ):
+            return await self._retry(method, url, route, query, body, headers, response_type, policy, failure, started)
+        raise failure
 
     def get(self, route: str, query: Query = (), **options: Any) -> Coroutine[Any, Any, Any]:
         if options:

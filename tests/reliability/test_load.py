@@ -33,6 +33,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -85,7 +86,8 @@ def _kind(method: str, route: str) -> str:
 def observed(monkeypatch: pytest.MonkeyPatch) -> Observed:
     seen = Observed()
     real_handle = emulator_app.Api.handle
-    real_send = client_module.SegmentClient._send
+    real_request = aiohttp.ClientSession.request
+    real_api_error = client_module.api_error
     real_pause = client_module.pause
 
     async def handle(self: emulator_app.Api, request: web.Request) -> web.StreamResponse:
@@ -97,22 +99,46 @@ def observed(monkeypatch: pytest.MonkeyPatch) -> Observed:
         finally:
             seen.server.leave(token)
 
-    async def send(self: client_module.SegmentClient, method: str, url: str, route: str, *args: Any) -> Any:
-        seen.client.enter(self.api_key)
-        try:
-            return await real_send(self, method, url, route, *args)
-        except RateLimited:
+    def request(self: aiohttp.ClientSession, method: str, url: Any, **kwargs: Any) -> Any:
+        """The client's requests as aiohttp sees them: in flight from the request until its
+        response is released (or the request fails)."""
+        token = kwargs["headers"]["Authorization"].removeprefix("Bearer ")
+
+        async def sent() -> aiohttp.ClientResponse:
+            seen.client.enter(token)
+            try:
+                response = await real_request(self, method, url, **kwargs)
+            except BaseException:
+                seen.client.leave(token)
+                raise
+            real_release = response.release
+            released = False
+
+            def release() -> Any:
+                nonlocal released
+                if not released:
+                    released = True
+                    seen.client.leave(token)
+                return real_release()
+
+            response.release = release  # type: ignore[method-assign]
+            return response
+
+        return sent()
+
+    def api_error(status: int, headers: Any, raw: bytes, method: str, route: str) -> Any:
+        error = real_api_error(status, headers, raw, method, route)
+        if isinstance(error, RateLimited):
             seen.rate_limited_tries[_kind(method, route)] += 1
-            raise
-        finally:
-            seen.client.leave(self.api_key)
+        return error
 
     async def pause(seconds: float) -> None:
         seen.waits.append(seconds)
         await real_pause(seconds)  # really waited: the windows must roll
 
     monkeypatch.setattr(emulator_app.Api, "handle", handle)  # before the emulator binds its routes
-    monkeypatch.setattr(client_module.SegmentClient, "_send", send)
+    monkeypatch.setattr(aiohttp.ClientSession, "request", request)
+    monkeypatch.setattr(client_module, "api_error", api_error)
     monkeypatch.setattr(client_module, "pause", pause)
     monkeypatch.setattr(emulator_ratelimit, "WINDOW_SECONDS", 1.0)
     return seen
