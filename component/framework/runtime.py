@@ -27,6 +27,7 @@ ContextFactory = Callable[Concatenate[ConnT, InputModel | None, Trace, ...], Ctx
 _CONNECTIONS_KEPT = 32
 _INPUTS_KEPT = 256
 _KEYABLE = frozenset((str, int, bool, type(None)))
+_TEXT = frozenset((str, type(None)))
 
 
 def _inputs_key(handler: Handler[Any], raw: Mapping[str, Any]) -> tuple[Any, ...] | None:
@@ -47,26 +48,19 @@ def _inputs_key(handler: Handler[Any], raw: Mapping[str, Any]) -> tuple[Any, ...
 
 
 def _call_key(key: str, inputs: object, connection: object) -> tuple[Any, ...] | None:
-    """A key for a whole call (handler, inputs and connection, each value with its exact type),
-    or None when the call cannot be keyed (not plain dicts; an unhashable value fails the look-up
-    with a TypeError). Hosts repeat
-    the same call with the same connection: its validated inputs and connection are then reused
-    whole. Only calls whose inputs `_inputs_key` accepts, and that hold no secret of their own,
-    are ever stored under it (see `Component.invoke`)."""
+    """A key for a whole call (handler, inputs and connection), or None when it cannot be keyed.
+
+    Hosts repeat the same call with the same connection: its validated inputs and connection are
+    then reused whole (only calls whose inputs `_inputs_key` accepts, and that hold no secret of
+    their own, are ever stored: see `Component.invoke`). Only plain dicts whose values are all
+    text or null are keyed: for those, equal keys mean equal input (no `1 == True == 1.0`), so no
+    type needs to be part of the key. One flat tuple: the key, how many inputs there are (so no
+    input can pass for a connection field), then names and values."""
     if type(inputs) is not dict or type(connection) is not dict or len(inputs) > 8:
         return None
-    # One flat tuple (no tuple per item, fewer objects for the collector): the key, how many
-    # inputs there are (so no input can pass for a connection field), then names, values and types.
-    return (
-        key,
-        len(inputs),
-        *inputs,
-        *inputs.values(),
-        *map(type, inputs.values()),
-        *connection,
-        *connection.values(),
-        *map(type, connection.values()),
-    )
+    if not (_TEXT.issuperset(map(type, inputs.values())) and _TEXT.issuperset(map(type, connection.values()))):
+        return None
+    return (key, len(inputs), *inputs, *inputs.values(), *connection, *connection.values())
 
 
 def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
@@ -258,10 +252,7 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         failure: BaseException | None = None
         held: HeldSecrets | None = None
         call_key = _call_key(key, inputs, connection)
-        try:
-            prepared = self._prepared.get(call_key) if call_key is not None else None
-        except TypeError:  # an unhashable value (an object or a list): validated the long way
-            call_key = prepared = None
+        prepared = self._prepared.get(call_key) if call_key is not None else None
         if prepared is not None:
             handler, params, conn = prepared
         else:
