@@ -59,7 +59,7 @@ class Settings:
     emulator_seconds: float
 
 
-FULL = Settings(seed=100_000, calls=2_000, repeats=7, concurrency=50, process_runs=15, emulator_seconds=5.0)
+FULL = Settings(seed=100_000, calls=2_000, repeats=11, concurrency=50, process_runs=15, emulator_seconds=5.0)
 SMOKE = Settings(seed=300, calls=50, repeats=2, concurrency=10, process_runs=1, emulator_seconds=0.5)
 #: The small workspace of the picklist's linearity check (per-item cost at this size and at `seed`).
 SMALL_SEED = 1_000
