@@ -196,14 +196,12 @@ class Trace:
         self.handler = handler
         self.debug = debug
         self.calls = self.retries = 0
+        # Always timed: a handler may turn debug on once it runs (the raw request's own switch).
+        self.started = time.perf_counter()
         self._traced_memory = False
-        if debug:  # the time and memory are only ever logged
-            self.started = time.perf_counter()
-            if not tracemalloc.is_tracing():
-                tracemalloc.start()
-                self._traced_memory = True
-        else:
-            self.started = 0.0
+        if debug and not tracemalloc.is_tracing():
+            tracemalloc.start()
+            self._traced_memory = True
 
     def http_call(self, method: str, path: str, status: int | str, attempt: int, ms: float, size: int) -> None:
         self.calls += 1

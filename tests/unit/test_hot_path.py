@@ -170,3 +170,19 @@ async def test_a_repeated_call_is_validated_once_and_a_changed_connection_is_nev
     # getSource's inputs once, each new connection once, then the two typed variants: nothing twice.
     assert parsed.count("getSource") == 1
     assert parsed.count("connection") == 4
+
+
+async def test_a_handler_that_turns_debug_on_logs_its_true_duration(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    import re
+
+    caplog.set_level(logging.DEBUG, logger="component")
+    with aioresponses() as mock:
+        mock.get(f"{US}/sources", payload={"data": {"sources": []}})
+        await segment.invoke(
+            "rawRequest", {"url": "/sources", "method": "GET", "debugRequest": True}, connection=CONNECTION
+        )
+    summaries = [r.getMessage() for r in caplog.records if "rawRequest: ok in" in r.getMessage()]
+    assert len(summaries) == 1, [r.getMessage() for r in caplog.records]
+    found = re.search(r"ok in ([\d.]+) ms", summaries[0])
+    assert found is not None and float(found.group(1)) < 60_000  # timed from the call's start
