@@ -31,6 +31,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -716,6 +717,67 @@ def render(
     return "\n".join(lines) + "\n"
 
 
+#: One side of the instruction count: N sequential getSource calls after 50 warm ones, on the
+#: component's path or a raw aiohttp loop over one session (the same calls as `per_call`).
+INSTRUCTIONS_SCRIPT = """
+import asyncio, sys, aiohttp
+from component import segment
+url, side, n, source, key, subdomain = sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:7]
+conn = {"apiKey": key, "subdomain": subdomain, "baseUrl": url}
+headers = {"Authorization": "Bearer " + key, "Accept": "application/vnd.segment.v1+json"}
+async def main():
+    async with aiohttp.ClientSession() as session:
+        async def raw():
+            async with session.get(url + "/sources/" + source, headers=headers) as response:
+                response.raise_for_status()
+                await response.json(content_type=None)
+        async def component():
+            await segment.invoke("getSource", {"sourceId": source}, connection=conn)
+        call = raw if side == "raw" else component
+        for _ in range(50 + n):
+            await call()
+    await segment.aclose()
+asyncio.run(main())
+"""
+_COLLECTED = re.compile(r"Collected : (\d+)")
+
+
+def instructions(url: str) -> Figure | None:
+    """Instructions per sequential getSource (valgrind's callgrind counts them): the component
+    against raw aiohttp. A count does not swing with the machine's load as times do; it is the
+    process's whole count at 600 calls less that at 100, over 500, so start-up and warm-up cancel
+    out. It still moves a little with how the server's answers interleave with the client's
+    event loop (a few thousand instructions a call). None where valgrind is not installed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+
+    def count(side: str, calls: int) -> int:
+        command = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c"]
+        command += [INSTRUCTIONS_SCRIPT, url, side, str(calls), DEMO_IDS["source"], DEMO_API_KEY, DEMO_SUBDOMAIN]
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
+        found = _COLLECTED.search(result.stderr)
+        if found is None:
+            raise RuntimeError("callgrind printed no instruction count")
+        return int(found.group(1))
+
+    runs = [(side, calls) for side in ("component", "raw") for calls in (600, 100)]
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool_of_runs:  # counts do not depend on timing
+        counted = dict(zip(runs, pool_of_runs.map(lambda run: count(*run), runs), strict=True))
+
+    def per_call(side: str) -> float:
+        return (counted[side, 600] - counted[side, 100]) / 500
+
+    return Figure(
+        "instructions per call (callgrind): getSource, sequential",
+        "instructions",
+        [per_call("component")],
+        [per_call("raw")],
+        note="valgrind's count of the client process's instructions, 600 calls less 100, over 500: "
+        "a steadier yardstick than times on a shared machine (one run each; the server runs natively)",
+    )
+
+
 async def measure_in_process(url: str, s: Settings) -> list[Figure]:
     figures = await per_call(url, s)
     timing, memory, per_thousand = await picklist(url, s)
@@ -748,6 +810,9 @@ def main(argv: list[str] | None = None) -> int:
     load_at_start = os.getloadavg()
     with emulator_process(settings.seed) as url:
         figures = asyncio.run(measure_in_process(url, settings))
+        if not args.smoke:  # under valgrind a call takes ~50 times as long
+            counted = instructions(url)
+            figures += [counted] if counted is not None else []
         figures += startup(url, settings)
     load = (load_at_start, os.getloadavg())
     mode = "smoke" if args.smoke else "full"
