@@ -283,16 +283,14 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
             else:
                 ctx = self._make_context(conn, params, trace)
             result = await handler.call(ctx, params)
-            # An action's result inline (`_wrapped`'s first case): one call less per action.
-            wrapped = {"data": result} if handler.kind == "action" else _wrapped(handler, params, result)
+            wrapped = _wrapped(handler, params, result)
             outcome = "ok"
         except ComponentError as exc:
             failure = exc
         except Exception as exc:  # only the component's own errors leave invoke()
             failure = self._unexpected(handler.key, exc, trace.calls)
         finally:
-            if trace.debug:  # the summary is only ever logged
-                trace.finish(outcome)
+            trace.finish(outcome)
             if held is not None:
                 secrets.discard(*held.values)
         if failure is not None:

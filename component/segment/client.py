@@ -627,10 +627,7 @@ class SegmentClient:
                 [(k, secrets.redact(v)) for k, v in query],
                 _redacted(json_body) if json_body is not None else _redacted(_describe_data(data)),
             )
-        # The shared headers looked up here first: a call less on every request.
-        send_headers = (not headers and _HEADERS.get((media_type, json_body is not None, self.api_key))) or (
-            _request_headers(media_type, headers, json_body is not None, self.api_key)
-        )
+        send_headers = _request_headers(media_type, headers, json_body is not None, self.api_key)
         url = join(self.base_url, route)
         # `started` (for the message of a call that fails after several tries) rides along.
         return self._send(method, url, route, query, body, send_headers, response_type, policy, 1, time.monotonic())
@@ -717,10 +714,8 @@ class SegmentClient:
         if held is None or held.session.closed:
             held = await sessions._resources()
         session = held.session
-        limit = held.limits.get((self.base_url, self.api_key)) or held.limiter(self.base_url, self.api_key, sessions)
-        if limit._value > 0 and not limit._waiters:  # a free permit (Limiter.try_acquire, inline)
-            limit._value -= 1
-        else:
+        limit = held.limiter(self.base_url, self.api_key, sessions)
+        if not limit.try_acquire():
             await limit.acquire()
         trace = self.trace
         debug = trace.debug
@@ -740,8 +735,7 @@ class SegmentClient:
                     params=query or None,
                     data=body,
                     headers=headers,
-                    timeout=_TIMEOUTS.get((policy.timeout, policy.connect_timeout))
-                    or _timeout(policy.timeout, policy.connect_timeout),
+                    timeout=_timeout(policy.timeout, policy.connect_timeout),
                     allow_redirects=False,  # a redirect could carry the token to another origin
                 )
                 try:

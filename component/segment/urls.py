@@ -119,10 +119,6 @@ def path(template: str, **params: object) -> str:
     """Fill `template` ("/sources/{sourceId}") with percent-encoded parameters."""
     parts = _TEMPLATES.get(template) or _split(template)
     if len(parts) == 3:  # one placeholder: most paths
-        value = params.get(parts[1])
-        # Fast path (what `_segment` does first): ASCII letters and digits need no quoting.
-        if type(value) is str and value.isalnum() and value.isascii() and len(value) <= MAX_SEGMENT:
-            return parts[0] + value + parts[2]
         return parts[0] + _segment(template, parts[1], params) + parts[2]
     out = list(parts)
     for index in range(1, len(parts), 2):
