@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
-from typing import Any, Concatenate, Generic
+from typing import Any, Concatenate, Generic, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
@@ -27,7 +27,7 @@ ContextFactory = Callable[Concatenate[ConnT, InputModel | None, Trace, ...], Ctx
 _CONNECTIONS_KEPT = 32
 _INPUTS_KEPT = 256
 _KEYABLE = frozenset((str, int, bool, type(None)))
-_TEXT = frozenset((str, type(None)))
+PreparedT = TypeVar("PreparedT")
 
 
 def _inputs_key(handler: Handler[Any], raw: Mapping[str, Any]) -> tuple[Any, ...] | None:
@@ -47,20 +47,37 @@ def _inputs_key(handler: Handler[Any], raw: Mapping[str, Any]) -> tuple[Any, ...
     return (handler.key, tuple(raw.items()), kinds)
 
 
-def _call_key(key: str, inputs: object, connection: object) -> tuple[Any, ...] | None:
-    """A key for a whole call (handler, inputs and connection), or None when it cannot be keyed.
+def _plain_text(mapping: dict[str, Any]) -> bool:
+    """Whether every value is exactly text or null: for such values, equal means equal input."""
+    # A loop, not all(...): a generator would cost a frame on every call of the hot path.
+    for value in mapping.values():  # noqa: SIM110
+        if type(value) is not str and value is not None:
+            return False
+    return True
 
-    Hosts repeat the same call with the same connection: its validated inputs and connection are
-    then reused whole (only calls whose inputs `_inputs_key` accepts, and that hold no secret of
-    their own, are ever stored: see `Component.invoke`). Only plain dicts whose values are all
-    text or null are keyed: for those, equal keys mean equal input (no `1 == True == 1.0`), so no
-    type needs to be part of the key. One flat tuple: the key, how many inputs there are (so no
-    input can pass for a connection field), then names and values."""
-    if type(inputs) is not dict or type(connection) is not dict or len(inputs) > 8:
-        return None
-    if not (_TEXT.issuperset(map(type, inputs.values())) and _TEXT.issuperset(map(type, connection.values()))):
-        return None
-    return (key, len(inputs), *inputs, *inputs.values(), *connection, *connection.values())
+
+def _repeat_of(
+    recent: tuple[dict[str, Any], dict[str, Any], PreparedT] | None, inputs: object, connection: object
+) -> PreparedT | None:
+    """What was prepared for `recent` (a handler's last call, kept by `Component.invoke`) when this
+    call repeats it: the same plain dicts of inputs and connection, every value text or null.
+
+    Hosts repeat the same call with the same connection. Comparing with the last call costs two
+    dict comparisons, where a key into a dict of calls costs a tuple built and hashed every time.
+    Plain dicts only (a mapping of another type may compare as it likes), and every value checked
+    to be exactly text or null (an object may claim to equal any text); `recent` holds copies, so
+    a caller that changes its dict afterwards changes nothing kept."""
+    if (
+        recent is not None
+        and type(inputs) is dict
+        and type(connection) is dict
+        and recent[0] == inputs
+        and recent[1] == connection
+        and _plain_text(inputs)
+        and _plain_text(connection)
+    ):
+        return recent[2]
+    return None
 
 
 def _secret_values(model: InputModel, attributes: tuple[str, ...]) -> list[str]:
@@ -144,8 +161,9 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         # register (none once the registry has pinned them: see `_connection`).
         self._connections: dict[Hashable, tuple[ConnT, tuple[str, ...]]] = {}
         self._inputs: dict[tuple[Any, ...], InputModel] = {}
-        # Whole calls seen before (see `_call_key`): the handler, its parsed inputs and connection.
-        self._prepared: dict[tuple[Any, ...], tuple[Handler[CtxT], InputModel, ConnT]] = {}
+        # Per handler key, its last call (see `_same_call`): copies of its inputs and connection,
+        # then the handler, its parsed inputs and connection. One entry per declared handler.
+        self._recent: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[Handler[CtxT], InputModel, ConnT]]] = {}
         self._containers: dict[str, tuple[str, ...]] = {}
 
     def parse_connection(self, raw: Mapping[str, Any] | None) -> ConnT:
@@ -251,8 +269,7 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         """
         failure: BaseException | None = None
         held: HeldSecrets | None = None
-        call_key = _call_key(key, inputs, connection)
-        prepared = self._prepared.get(call_key) if call_key is not None else None
+        prepared = _repeat_of(self._recent.get(key) if type(key) is str else None, inputs, connection)
         if prepared is not None:
             handler, params, conn = prepared
         else:
@@ -263,13 +280,20 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
                 failure = exc
             else:
                 held = self._held_secrets(handler, params, connection_secrets)
-                if call_key is not None and held is None and _inputs_key(handler, inputs or {}) is not None:
-                    if len(self._prepared) >= _INPUTS_KEPT:
-                        self._prepared.clear()
-                    self._prepared[call_key] = (handler, params, conn)
+                # Kept only for a call with nothing to register (so reusing it registers nothing
+                # either) whose inputs are flat and short (what `_inputs_key` keys).
+                if (
+                    held is None
+                    and type(inputs) is dict
+                    and type(connection) is dict
+                    and _plain_text(inputs)
+                    and _plain_text(connection)
+                    and _inputs_key(handler, inputs) is not None
+                ):
+                    self._recent[handler.key] = (dict(inputs), dict(connection), (handler, params, conn))
         # The raw inputs and connection (the token among them) leave this frame before anything can
         # fail: error trackers print the locals of every frame of a traceback.
-        inputs = connection = call_key = None
+        inputs = connection = prepared = None
         if failure is not None:
             raise _scrubbed(failure)
         if held is not None:

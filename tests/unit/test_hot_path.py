@@ -186,3 +186,65 @@ async def test_a_handler_that_turns_debug_on_logs_its_true_duration(caplog: pyte
     assert len(summaries) == 1, [r.getMessage() for r in caplog.records]
     found = re.search(r"ok in ([\d.]+) ms", summaries[0])
     assert found is not None and float(found.group(1)) < 60_000  # timed from the call's start
+
+
+class _ClaimsToEqualAnything:
+    """A value that says it equals any other (a hostile or careless host's object)."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _TextThatEqualsAnything(str):
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = str.__hash__
+
+
+@pytest.mark.parametrize("odd", [_ClaimsToEqualAnything(), _TextThatEqualsAnything("other")])
+async def test_a_value_that_claims_equality_is_never_served_from_the_last_call(odd: object) -> None:
+    from component.segment.errors import InputError
+
+    requested: list[str] = []
+
+    def callback(url: Any, **kwargs: Any) -> CallbackResult:
+        requested.append(str(url))
+        return CallbackResult(payload={"data": {"source": {"id": "x"}}})
+
+    with aioresponses() as mock:
+        mock.get(f"{US}/sources/claim1", callback=callback, repeat=True)
+        mock.get(f"{US}/sources/other", callback=callback, repeat=True)
+        await segment.invoke("getSource", {"sourceId": "claim1"}, connection=dict(CONNECTION))
+        if isinstance(odd, str):  # text of another type is validated as the text it holds
+            await segment.invoke("getSource", {"sourceId": odd}, connection=dict(CONNECTION))
+        else:
+            with pytest.raises(InputError, match="sourceId"):
+                await segment.invoke("getSource", {"sourceId": odd}, connection=dict(CONNECTION))
+    assert requested == [f"{US}/sources/claim1"] + ([f"{US}/sources/other"] if isinstance(odd, str) else [])
+
+
+async def test_a_caller_changing_its_dicts_after_a_call_changes_what_the_next_call_sends() -> None:
+    requested: list[tuple[str, str]] = []
+
+    def callback(url: Any, **kwargs: Any) -> CallbackResult:
+        requested.append((str(url), kwargs["headers"]["Authorization"]))
+        return CallbackResult(payload={"data": {"source": {"id": "x"}}})
+
+    inputs = {"sourceId": "mutable1"}
+    connection = {**CONNECTION, "apiKey": "token-mutable-one"}
+    with aioresponses() as mock:
+        mock.get(f"{US}/sources/mutable1", callback=callback, repeat=True)
+        mock.get(f"{US}/sources/mutable2", callback=callback, repeat=True)
+        await segment.invoke("getSource", inputs, connection=connection)
+        inputs["sourceId"] = "mutable2"
+        await segment.invoke("getSource", inputs, connection=connection)
+        connection["apiKey"] = "token-mutable-two"
+        await segment.invoke("getSource", inputs, connection=connection)
+    assert requested == [
+        (f"{US}/sources/mutable1", "Bearer token-mutable-one"),
+        (f"{US}/sources/mutable2", "Bearer token-mutable-one"),
+        (f"{US}/sources/mutable2", "Bearer token-mutable-two"),
+    ]
