@@ -720,11 +720,14 @@ def render(
 #: One side of the instruction count: N sequential getSource calls after 50 warm ones, on the
 #: component's path or a raw aiohttp loop over one session (the same calls as `per_call`).
 INSTRUCTIONS_SCRIPT = """
-import asyncio, sys, aiohttp
+import asyncio, gc, sys, aiohttp
 from component import segment
+from component.segment.client import pool
 url, side, n, source, key, subdomain = sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:7]
+concurrency = int(sys.argv[7])
 conn = {"apiKey": key, "subdomain": subdomain, "baseUrl": url}
 headers = {"Authorization": "Bearer " + key, "Accept": "application/vnd.segment.v1+json"}
+pool.max_concurrency = max(concurrency, pool.max_concurrency)
 async def main():
     async with aiohttp.ClientSession() as session:
         async def raw():
@@ -734,48 +737,75 @@ async def main():
         async def component():
             await segment.invoke("getSource", {"sourceId": source}, connection=conn)
         call = raw if side == "raw" else component
-        for _ in range(50 + n):
-            await call()
+        async def calls(count):
+            if concurrency == 1:
+                for _ in range(count):
+                    await call()
+                return
+            gate = asyncio.Semaphore(concurrency)
+            async def one():
+                async with gate:
+                    await call()
+            await asyncio.gather(*(one() for _ in range(count)))
+        await calls(50)
+        if concurrency > 1:
+            gc.disable()
+        await calls(n)
     await segment.aclose()
 asyncio.run(main())
 """
 _COLLECTED = re.compile(r"Collected : (\d+)")
 
 
-def instructions(url: str) -> Figure | None:
-    """Instructions per sequential getSource (valgrind's callgrind counts them): the component
-    against raw aiohttp. A count does not swing with the machine's load as times do; it is the
-    process's whole count at 600 calls less that at 100, over 500, so start-up and warm-up cancel
-    out. It still moves a little with how the server's answers interleave with the client's
-    event loop (a few thousand instructions a call). None where valgrind is not installed."""
+def instructions(url: str, concurrency: int) -> list[Figure]:
+    """Instructions per getSource (valgrind's callgrind counts them), sequential and at
+    `concurrency`: the component against raw aiohttp. A count does not swing with the machine's
+    load as times do; it is the process's whole count at 600 calls less that at 100, over 500, so
+    start-up and warm-up cancel out. It still moves a little with how the server's answers
+    interleave with the client's event loop (a few thousand instructions a call). At
+    `concurrency` the collector is off while the calls are counted, on both sides: a full
+    collection costs as much as ~100 calls here and would land in one count or the other at
+    random (the timed runs report the collections). Empty where valgrind is not installed."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
-        return None
+        return []
 
-    def count(side: str, calls: int) -> int:
+    def count(side: str, calls: int, at: int) -> int:
         command = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c"]
         command += [INSTRUCTIONS_SCRIPT, url, side, str(calls), DEMO_IDS["source"], DEMO_API_KEY, DEMO_SUBDOMAIN]
-        result = subprocess.run(command, capture_output=True, text=True, check=True)
+        result = subprocess.run([*command, str(at)], capture_output=True, text=True, check=True)
         found = _COLLECTED.search(result.stderr)
         if found is None:
             raise RuntimeError("callgrind printed no instruction count")
         return int(found.group(1))
 
-    runs = [(side, calls) for side in ("component", "raw") for calls in (600, 100)]
-    with ThreadPoolExecutor(max_workers=len(runs)) as pool_of_runs:  # counts do not depend on timing
+    runs = [(side, calls, at) for at in (1, concurrency) for side in ("component", "raw") for calls in (600, 100)]
+    with ThreadPoolExecutor(max_workers=4) as pool_of_runs:  # counts do not depend on timing
         counted = dict(zip(runs, pool_of_runs.map(lambda run: count(*run), runs), strict=True))
 
-    def per_call(side: str) -> float:
-        return (counted[side, 600] - counted[side, 100]) / 500
+    def per_call(side: str, at: int) -> float:
+        return (counted[side, 600, at] - counted[side, 100, at]) / 500
 
-    return Figure(
-        "instructions per call (callgrind): getSource, sequential",
-        "instructions",
-        [per_call("component")],
-        [per_call("raw")],
-        note="valgrind's count of the client process's instructions, 600 calls less 100, over 500: "
-        "a steadier yardstick than times on a shared machine (one run each; the server runs natively)",
+    note = (
+        "valgrind's count of the client process's instructions, 600 calls less 100, over 500: "
+        "a steadier yardstick than times on a shared machine (one run each; the server runs natively)"
     )
+    return [
+        Figure(
+            "instructions per call (callgrind): getSource, sequential",
+            "instructions",
+            [per_call("component", 1)],
+            [per_call("raw", 1)],
+            note=note,
+        ),
+        Figure(
+            f"instructions per call (callgrind): getSource at {concurrency}",
+            "instructions",
+            [per_call("component", concurrency)],
+            [per_call("raw", concurrency)],
+            note=f"as above, {concurrency} in flight, the collector off while the calls are counted (both sides)",
+        ),
+    ]
 
 
 async def measure_in_process(url: str, s: Settings) -> list[Figure]:
@@ -811,8 +841,7 @@ def main(argv: list[str] | None = None) -> int:
     with emulator_process(settings.seed) as url:
         figures = asyncio.run(measure_in_process(url, settings))
         if not args.smoke:  # under valgrind a call takes ~50 times as long
-            counted = instructions(url)
-            figures += [counted] if counted is not None else []
+            figures += instructions(url, settings.concurrency)
         figures += startup(url, settings)
     load = (load_at_start, os.getloadavg())
     mode = "smoke" if args.smoke else "full"
