@@ -161,7 +161,7 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
         # register (none once the registry has pinned them: see `_connection`).
         self._connections: dict[Hashable, tuple[ConnT, tuple[str, ...]]] = {}
         self._inputs: dict[tuple[Any, ...], InputModel] = {}
-        # Per handler key, its last call (see `_same_call`): copies of its inputs and connection,
+        # Per handler key, its last call (see `_repeat_of`): copies of its inputs and connection,
         # then the handler, its parsed inputs and connection. One entry per declared handler.
         self._recent: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[Handler[CtxT], InputModel, ConnT]]] = {}
         self._containers: dict[str, tuple[str, ...]] = {}
