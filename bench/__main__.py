@@ -746,8 +746,9 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-#: One side of the instruction count: N sequential getSource calls after 50 warm ones, on the
-#: component's path or a raw aiohttp loop over one session (the same calls as `per_call`).
+#: One side of the instruction count: N getSource calls after 50 warm ones, one at a time or
+#: `concurrency` in flight, on the component's path or raw aiohttp over one session (the same calls
+#: as `per_call` and `concurrency`).
 INSTRUCTIONS_SCRIPT = """
 import asyncio, gc, sys, aiohttp
 from component import segment
