@@ -49,20 +49,24 @@ class _SecretRegistry:
         counts = self._counts
         self._snapshot = tuple(counts) if len(counts) < 2 else tuple(sorted(counts, key=len, reverse=True))
 
+    def _count_in(self, secrets: tuple[str, ...] | list[str]) -> None:
+        """Count one more holder of each secret (under the lock). Concurrent calls on one
+        connection hold the same token: only a new secret (or one gone, in `discard`) changes
+        what is redacted, so only then is the snapshot rebuilt."""
+        counts = self._counts
+        changed = False
+        for secret in secrets:
+            if secret:
+                count = counts.get(secret, 0)
+                counts[secret] = count + 1
+                if not count:
+                    changed = True
+        if changed:
+            self._publish()
+
     def add(self, *secrets: str) -> None:
         with self._lock:
-            counts = self._counts
-            changed = False
-            for secret in secrets:
-                if secret:
-                    count = counts.get(secret, 0)
-                    counts[secret] = count + 1
-                    if not count:
-                        changed = True
-            # Concurrent calls on one connection hold the same token: only a new secret (or one
-            # gone, below) changes what is redacted, so only then is the snapshot rebuilt.
-            if changed:
-                self._publish()
+            self._count_in(secrets)
 
     def pin(self, *secrets: str) -> bool:
         """Keep `secrets` registered for the rest of the process, if there is room: True when
@@ -77,15 +81,8 @@ class _SecretRegistry:
             new = [secret for secret in secrets if secret and secret not in pinned]
             if len(pinned) + len(new) > _MAX_PINNED:
                 return False
-            counts = self._counts
-            changed = False
-            for secret in new:
-                pinned.add(secret)
-                count = counts.get(secret, 0)
-                counts[secret] = count + 1
-                changed = changed or not count
-            if changed:
-                self._publish()
+            pinned.update(new)
+            self._count_in(new)
             return True
 
     def discard(self, *secrets: str) -> None:

@@ -401,7 +401,7 @@ def api_error(status: int, headers: Mapping[str, str], raw: bytes, method: str, 
         message = (
             "the API returned an error without a message"
             if body is not None
-            else ("the API returned a non-JSON error body")
+            else "the API returned a non-JSON error body"
         )
     # An API (or a proxy) that echoes the token must not put it in our errors: every part of the
     # answer that the error keeps is redacted, not only the message.

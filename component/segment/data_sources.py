@@ -34,7 +34,7 @@ def _field(name: str) -> Label:
 
 
 def _instance_label(name: str | None, item: dict[str, Any]) -> str:
-    """ "name (type)" for an instance of a catalog type; "type (id)" when it has no name of its own.
+    """The label of an instance of a catalog type: "name (type)", or "type (id)" without a name of its own.
 
     The replaced component labelled Destinations and Warehouses by their type only, so two Postgres
     warehouses looked the same. A name equal to the type says nothing more, and counts as none.
