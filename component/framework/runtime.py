@@ -47,10 +47,14 @@ def _inputs_key(handler: Handler[Any], raw: Mapping[str, Any]) -> tuple[Any, ...
     return (handler.key, tuple(raw.items()), kinds)
 
 
-def _plain_text(mapping: dict[str, Any]) -> bool:
-    """Whether every value is exactly text or null: for such values, equal means equal input."""
-    # A loop, not all(...): a generator would cost a frame on every call of the hot path.
-    for value in mapping.values():  # noqa: SIM110
+def _plain_text(inputs: dict[str, Any], connection: dict[str, Any]) -> bool:
+    """Whether every value of both is exactly text or null: for such values, equal means equal
+    input. Both in one call, and loops rather than all(...): each call, and a generator's frame,
+    costs on every call of the hot path."""
+    for value in inputs.values():
+        if type(value) is not str and value is not None:
+            return False
+    for value in connection.values():  # noqa: SIM110
         if type(value) is not str and value is not None:
             return False
     return True
@@ -73,8 +77,7 @@ def _repeat_of(
         and type(connection) is dict
         and recent[0] == inputs
         and recent[1] == connection
-        and _plain_text(inputs)
-        and _plain_text(connection)
+        and _plain_text(inputs, connection)
     ):
         return recent[2]
     return None
@@ -286,8 +289,7 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
                     held is None
                     and type(inputs) is dict
                     and type(connection) is dict
-                    and _plain_text(inputs)
-                    and _plain_text(connection)
+                    and _plain_text(inputs, connection)
                     and _inputs_key(handler, inputs) is not None
                 ):
                     self._recent[handler.key] = (dict(inputs), dict(connection), (handler, params, conn))
@@ -307,14 +309,16 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
             else:
                 ctx = self._make_context(conn, params, trace)
             result = await handler.call(ctx, params)
-            wrapped = _wrapped(handler, params, result)
+            # An action's result wrapped here: the common case costs no call.
+            wrapped = {"data": result} if handler.kind == "action" else _wrapped(handler, params, result)
             outcome = "ok"
         except ComponentError as exc:
             failure = exc
         except Exception as exc:  # only the component's own errors leave invoke()
             failure = self._unexpected(handler.key, exc, trace.calls)
         finally:
-            trace.finish(outcome)
+            if trace.debug:  # the summary is logged in debug only: no call otherwise
+                trace.finish(outcome)
             if held is not None:
                 secrets.discard(*held.values)
         if failure is not None:
