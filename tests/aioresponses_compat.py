@@ -24,4 +24,5 @@ class _SentResponse(ClientResponse):
 
 def install() -> None:
     if "stream_writer" in inspect.signature(ClientResponse.__init__).parameters:
-        aioresponses.core.ClientResponse = _SentResponse  # type: ignore[misc]
+        # aioresponses.core imports ClientResponse without re-exporting it; it is patched where it is used.
+        aioresponses.core.ClientResponse = _SentResponse  # type: ignore[attr-defined]

@@ -255,7 +255,7 @@ async def test_create_warehouse_metadata_id_is_a_warehouse_type(emulator: Emulat
     "key", ["getWarehouse", "updateWarehouse", "deleteWarehouse", "listConnectedSourcesFromWarehouse"]
 )
 async def test_missing_warehouse_is_not_found(key: str, emulator: Emulator, conn: dict[str, Any]) -> None:
-    extra = {"settings": {}} if key == "updateWarehouse" else {}
+    extra: dict[str, Any] = {"settings": {}} if key == "updateWarehouse" else {}
     with pytest.raises(NotFound) as caught:
         await run(key, {"warehouseId": "no-such-warehouse", **extra}, conn)
     assert caught.value.status == 404

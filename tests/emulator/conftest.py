@@ -15,7 +15,7 @@ import sys
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import pytest
@@ -75,7 +75,7 @@ class Reply:
     def error(self) -> dict[str, Any]:
         errors = self.body["errors"]
         assert isinstance(errors, list) and errors
-        return errors[0]
+        return cast(dict[str, Any], errors[0])
 
     @property
     def error_fields(self) -> list[str | None]:
@@ -125,11 +125,11 @@ class Client:
             reply = Reply(r.status, r.headers, text)
         if self.validate and 200 <= reply.status < 300 and SPEC.available:
             try:
-                body = reply.body
+                received = reply.body
             except ValueError:
-                body = None  # a malformed-body fault, on purpose
-            if body is not None and body != {"data": {}}:
-                reply.operation_id = SPEC.validate(method, path.split("?", 1)[0], body)
+                received = None  # a malformed-body fault, on purpose
+            if received is not None and received != {"data": {}}:
+                reply.operation_id = SPEC.validate(method, path.split("?", 1)[0], received)
         return reply
 
     async def get(self, path: str, **kw: Any) -> Reply:

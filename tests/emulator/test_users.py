@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from component.emulator import DEMO_IDS, Emulator
@@ -78,6 +80,7 @@ async def test_invites(api: Client, emu: Emulator) -> None:
 
 
 async def test_invites_validation(api: Client, emu: Emulator) -> None:
+    body: dict[str, Any]
     for body in ({}, {"invites": []}, {"invites": "x"}):
         reply = await api.post("/invites", body)
         assert reply.status == 422

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import mcp_types as types
 
@@ -19,7 +19,7 @@ NEW_SOURCE = {
 
 def _body(result: types.CallToolResult) -> dict[str, Any]:
     assert result.structured_content is not None
-    return result.structured_content
+    return cast(dict[str, Any], result.structured_content)
 
 
 def _writes(emulator: Emulator) -> list[str]:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import mcp_types as types
 import pytest
@@ -47,7 +47,7 @@ def serve(tmp_path: Path) -> Open:
 
 def _body(result: types.CallToolResult) -> dict[str, Any]:
     assert result.structured_content is not None
-    return result.structured_content
+    return cast(dict[str, Any], result.structured_content)
 
 
 async def _source_ids(client: Client) -> set[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import mcp_types as types
 
@@ -13,7 +13,7 @@ from tests.mcp.conftest import Connect
 def _body(result: types.CallToolResult) -> dict[str, Any]:
     assert not result.is_error, result.structured_content
     assert result.structured_content is not None
-    return result.structured_content
+    return cast(dict[str, Any], result.structured_content)
 
 
 async def _pick(client: Any, picklist: str, search: str = "") -> list[dict[str, str]]:

@@ -187,7 +187,7 @@ def _as_form_text(value: Any, types: set[str]) -> st.SearchStrategy[Any]:
 SKIPPED = frozenset({"debug", "debugRequest"})
 
 
-def valid_inputs(handler: Handler) -> st.SearchStrategy[dict[str, Any]]:
+def valid_inputs(handler: Handler[Any]) -> st.SearchStrategy[dict[str, Any]]:
     """Inputs the handler's schema accepts (values sometimes in their form-host text form)."""
     schema = handler.spec.schema
     properties = {k: v for k, v in schema["properties"].items() if k not in SKIPPED}
@@ -211,7 +211,7 @@ class Broken:
     how: str
 
 
-def path_ids(handler: Handler) -> list[str]:
+def path_ids(handler: Handler[Any]) -> list[str]:
     """The attribute names of the handler's inputs that fill a path segment (declared `PathId`)."""
     return [
         name
@@ -265,7 +265,7 @@ def _deep(levels: int) -> Any:
 HUGE = "x" * (MAX_TEXT + 1)
 
 
-def invalid_inputs(handler: Handler) -> st.SearchStrategy[Broken]:
+def invalid_inputs(handler: Handler[Any]) -> st.SearchStrategy[Broken]:
     """A valid input with one thing wrong: a wrong type, a missing required field, an unknown key, a
     broken constraint, a string past the size limit, a structure nested past the depth limit, or a
     value that is not JSON data at all."""

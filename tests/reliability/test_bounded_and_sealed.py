@@ -146,8 +146,9 @@ def test_the_limits_have_generous_defaults_and_refuse_nonsense() -> None:
     assert DEFAULT_POLICY.max_response_bytes == 64 * 1024 * 1024
     assert DEFAULT_POLICY.max_pages == 10_000 and DEFAULT_POLICY.max_items == 1_000_000
     for field in ("max_response_bytes", "max_pages", "max_items"):
+        zero: dict[str, Any] = {field: 0}
         with pytest.raises(ValueError, match=field):
-            RetryPolicy(**{field: 0})
+            RetryPolicy(**zero)
 
 
 # --- pagination ---------------------------------------------------------------------------------

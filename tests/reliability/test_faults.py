@@ -418,7 +418,7 @@ async def test_cancelling_invocations_mid_flight_leaks_no_session_and_no_slot(
         emulator.faults.clear()
         # Every slot came back: a full wave (and more) runs at once and quickly.
         limit = await client_module.pool.limit(conn["baseUrl"], CANARY)
-        assert limit._value == DEFAULT_MAX_CONCURRENCY  # type: ignore[attr-defined]
+        assert limit._value == DEFAULT_MAX_CONCURRENCY
         done = await asyncio.wait_for(
             asyncio.gather(
                 *(

@@ -28,10 +28,12 @@ from component import segment
 from component.framework.registry import Handler
 from component.framework.runtime import Component
 from component.segment import client as client_module
+from component.segment.connection import SegmentContext
 from component.segment.errors import InputError, InternalError, SegmentError
 from component.segment.inputs import SegmentInputs
 from component.segment.policy import RetryPolicy
-from component.segment.urls import REGION_URLS, UnsafeUrl, check_base_url
+from component.segment.urls import UnsafeUrl, check_base_url, join
+from component.segment.values import REGION_URLS
 from tests.helpers import CONNECTION, exception_text, sent
 from tests.reliability.strategies import (
     ENCODED_SEGMENT,
@@ -45,7 +47,7 @@ from tests.reliability.strategies import (
     valid_inputs,
 )
 
-HANDLERS: list[Handler] = sorted(segment.component.all(), key=lambda h: h.key)
+HANDLERS: list[Handler[SegmentContext]] = sorted(segment.component.all(), key=lambda h: h.key)
 KEYS = [h.key for h in HANDLERS]
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "LINK", "UNLINK", "PURGE")
 BASE_URLS = [None, "http://127.0.0.1:8787", "https://proxy.example.com/segment/api/"]
@@ -70,10 +72,9 @@ def mock() -> Iterator[aioresponses]:
 def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every URL the client built, as built (before yarl normalises dot segments away)."""
     urls: list[str] = []
-    real = client_module.join
 
     def spy(base_url: str, route: str) -> str:
-        url = real(base_url, route)
+        url = join(base_url, route)
         urls.append(url)
         return url
 
@@ -293,7 +294,7 @@ async def test_any_input_and_connection_end_in_a_result_or_a_segment_error(
     _reset(mock, built)
     # Anything but a SegmentError fails the test: only the component's own errors may escape.
     with contextlib.suppress(SegmentError):
-        await segment.invoke(key, inputs, connection=connection, retry=ONE_TRY)  # type: ignore[arg-type]
+        await segment.invoke(key, inputs, connection=connection, retry=ONE_TRY)
     embedded = inputs.get(handler.connection_input) if isinstance(inputs, dict) else None
     allowed = _allowed_origins(connection if connection is not None else embedded)
     for url in built:
@@ -307,7 +308,7 @@ async def test_a_secret_never_comes_back_in_an_input_error(key: str, mock: aiore
     """Wrong values that are secret-looking are never quoted by the reasons, whatever the field."""
     handler = segment.component.get(key)
     secret = "sgp_SECRET_in_a_wrong_place_77"
-    inputs = {prop: {"x": [secret]} for prop in handler.spec.schema["properties"]}
+    inputs: dict[str, Any] = {prop: {"x": [secret]} for prop in handler.spec.schema["properties"]}
     inputs["unknownKey"] = secret
     with pytest.raises(InputError) as caught:
         await segment.invoke(key, inputs, connection={"apiKey": f"{secret}\n", "subdomain": [secret]})

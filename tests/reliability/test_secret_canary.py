@@ -28,11 +28,12 @@ from component import segment
 from component.emulator import DEMO_SUBDOMAIN, Emulator
 from component.framework.debug import secrets
 from component.framework.registry import Handler
+from component.segment.connection import SegmentContext
 from component.segment.errors import SegmentError
 from component.segment.policy import RetryPolicy
 from tests.helpers import CANARY, assert_no_canary_in_error, exception_text
 
-HANDLERS: list[Handler] = sorted(segment.component.all(), key=lambda h: h.key)
+HANDLERS: list[Handler[SegmentContext]] = sorted(segment.component.all(), key=lambda h: h.key)
 PROJECT = Path(__file__).resolve().parents[2]
 ECHO = {
     "errors": [
@@ -101,7 +102,7 @@ def _scenarios(emu: Emulator) -> Iterator[tuple[str, dict[str, Any]]]:
 
 @pytest.mark.parametrize("handler", HANDLERS, ids=lambda h: h.key)
 async def test_the_canary_never_leaks_from_any_handler_through_any_outcome(
-    handler: Handler, emulator: Emulator, conn: dict[str, Any], waits: list[float], all_logs: _FullText
+    handler: Handler[SegmentContext], emulator: Emulator, conn: dict[str, Any], waits: list[float], all_logs: _FullText
 ) -> None:
     outcomes: dict[str, str] = {}
     for scenario, options in _scenarios(emulator):
@@ -130,7 +131,7 @@ async def test_the_canary_never_leaks_from_any_handler_through_any_outcome(
 
 # --- the CLI, as a user runs it --------------------------------------------------------------------
 
-CLI_RUNS = [
+CLI_RUNS: list[tuple[str, dict[str, Any]]] = [
     ("getSource", {"sourceId": "kjU72LCJexvrqL7G4TMHHN"}),
     ("createSource", {"slug": "cli-canary", "metadataId": "1bow82lmk"}),
     ("listSources", {"count": 2}),
