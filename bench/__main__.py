@@ -1,6 +1,6 @@
 """The benchmark suite: what users pay for the component, as ratios against raw aiohttp.
 
-    python -m bench            full run (emulator seeded with 10,000 sources); writes bench/REPORT.md
+    python -m bench            full run (emulator seeded with 100,000 sources); writes bench/REPORT.md
                                and bench/report.json
     python -m bench --smoke    a few iterations of everything, to keep the suite working (CI); writes
                                its report to a temporary folder unless --out is given
@@ -55,19 +55,38 @@ class Settings:
     seed: int
     calls: int
     repeats: int
-    #: Paired rounds of the two hot-path figures (sequential and at `concurrency`): their runs are
-    #: short and their ratios' targets are close to what this shared machine's noise moves a
-    #: 21-pair median by, so they get more pairs than the long picklist walks.
+    #: Paired rounds of the sequential calls: their runs are short and their ratio's target is
+    #: close to what this shared machine's noise moves a 21-pair median by, so they get more pairs
+    #: than the long picklist walks.
     call_repeats: int
     concurrency: int
+    #: Paired rounds at `concurrency`: the noisiest figure (pairs' IQR ~0.25 wide) and the cheapest
+    #: run (~0.2 s), so the most pairs: about ±0.02 on the median at 151.
+    concurrency_repeats: int
     process_runs: int
     emulator_seconds: float
 
 
 FULL = Settings(
-    seed=100_000, calls=2_000, repeats=21, call_repeats=51, concurrency=50, process_runs=15, emulator_seconds=5.0
+    seed=100_000,
+    calls=2_000,
+    repeats=21,
+    call_repeats=51,
+    concurrency=50,
+    concurrency_repeats=151,
+    process_runs=15,
+    emulator_seconds=5.0,
 )
-SMOKE = Settings(seed=300, calls=50, repeats=2, call_repeats=2, concurrency=10, process_runs=1, emulator_seconds=0.5)
+SMOKE = Settings(
+    seed=300,
+    calls=50,
+    repeats=2,
+    call_repeats=2,
+    concurrency=10,
+    concurrency_repeats=2,
+    process_runs=1,
+    emulator_seconds=0.5,
+)
 #: The small workspace of the picklist's linearity check (per-item cost at this size and at `seed`).
 SMALL_SEED = 1_000
 
@@ -385,7 +404,7 @@ async def concurrency(url: str, s: Settings) -> list[Figure]:
 
         await fan_out(raw_call)
         await fan_out(component_call)
-        ours, raw = await pairs(lambda: fan_out(component_call), lambda: fan_out(raw_call), s.call_repeats)
+        ours, raw = await pairs(lambda: fan_out(component_call), lambda: fan_out(raw_call), s.concurrency_repeats)
     await segment.aclose()
     pool.max_concurrency = DEFAULT_MAX_CONCURRENCY
     return [
@@ -737,9 +756,10 @@ def render(
         "| --- | --- |",
         *[f"| {k} | {v} |" for k, v in {**machine(), **versions()}.items()],
         "",
-        f"Settings: {settings.calls:,} calls per run, {settings.call_repeats} paired runs of the sequential and "
-        f"concurrent calls, {settings.repeats} of the others, emulator seeded with "
-        f"{settings.seed:,} sources, concurrency {settings.concurrency}, {settings.process_runs} process runs.",
+        f"Settings: {settings.calls:,} calls per run, {settings.call_repeats} paired runs of the sequential calls, "
+        f"{settings.concurrency_repeats} of the concurrent ones, {settings.repeats} of the others, "
+        f"emulator seeded with {settings.seed:,} sources, concurrency {settings.concurrency}, "
+        f"{settings.process_runs} process runs.",
         "",
         "The machine is shared (other work runs on its 2 cores while this runs): expect noise, and read",
         "the paired ratios and their IQR rather than single timings. Load average (1, 5, 15 minutes) at the",
@@ -804,7 +824,32 @@ async def main():
     await segment.aclose()
 asyncio.run(main())
 """
-_COLLECTED = re.compile(r"Collected : (\d+)")
+#: Cachegrind's summary lines: instructions, then the first level's and the last level's misses.
+_CACHEGRIND = {
+    "instructions": re.compile(r"I\s+refs:\s+([\d,]+)"),
+    "I1": re.compile(r"I1\s+misses:\s+([\d,]+)"),
+    "D1": re.compile(r"D1\s+misses:\s+([\d,]+)"),
+    "LL": re.compile(r"LL misses:\s+([\d,]+)"),
+}
+
+
+def cachegrind_counts(summary: str) -> dict[str, int]:
+    """The counts of `_CACHEGRIND` read from cachegrind's summary (what it prints on stderr)."""
+    counts = {}
+    for name, pattern in _CACHEGRIND.items():
+        found = pattern.search(summary)
+        if found is None:
+            raise RuntimeError(f"cachegrind printed no count of {name}")
+        counts[name] = int(found.group(1).replace(",", ""))
+    return counts
+
+
+#: The caches cachegrind simulates: one core's own, as this machine's cores have them (32 KiB
+#: first-level instruction and data caches, a 1 MiB second level). What misses the second level
+#: comes from the third, shared with the other core (where the emulator and other tenants run).
+#: Given explicitly: valgrind reads this virtual machine's third level as one 256 MiB direct-mapped
+#: cache, which would hide every miss.
+_SIMULATED_CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=1048576,8,64")
 
 
 def instructions_command(url: str, side: str, calls: int, concurrency: int) -> list[str]:
@@ -824,53 +869,74 @@ def check_instructions_script(url: str, concurrency: int) -> None:
 
 
 def instructions(url: str, concurrency: int) -> list[Figure]:
-    """Instructions per getSource (valgrind's callgrind counts them), sequential and at
-    `concurrency`: the component against raw aiohttp. A count does not swing with the machine's
-    load as times do; it is the process's whole count at 600 calls less that at 100, over 500, so
-    start-up and warm-up cancel out. It still moves a little with how the server's answers
-    interleave with the client's event loop (a few thousand instructions a call). At
-    `concurrency` the collector is off while the calls are counted, on both sides: a full
-    collection costs as much as ~100 calls here and would land in one count or the other at
-    random (the timed runs report the collections). Empty where valgrind is not installed."""
+    """Instructions and simulated cache misses per getSource (valgrind's cachegrind counts them),
+    sequential and at `concurrency`: the component against raw aiohttp. A count does not swing
+    with the machine's load as times do; it is the process's whole count at 600 calls less that at
+    100, over 500, so start-up and warm-up cancel out. It still moves a little with how the
+    server's answers interleave with the client's event loop (a few thousand instructions a call).
+    At `concurrency` the collector is off while the calls are counted, on both sides: a full
+    collection costs as much as ~100 calls here and would land in one count or the other at random
+    (the timed runs report the collections). The misses are the client's alone, in a simulated
+    core (`_SIMULATED_CACHES`): on the real machine the server and other tenants evict its lines
+    too. Empty where valgrind is not installed."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return []
 
-    def count(side: str, calls: int, at: int) -> int:
-        command = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    def count(side: str, calls: int, at: int) -> dict[str, int]:
+        command = [
+            valgrind,
+            "--tool=cachegrind",
+            "--cache-sim=yes",
+            *_SIMULATED_CACHES,
+            "--cachegrind-out-file=/dev/null",
+        ]
         result = subprocess.run(
             [*command, *instructions_command(url, side, calls, at)], capture_output=True, text=True, check=True
         )
-        found = _COLLECTED.search(result.stderr)
-        if found is None:
-            raise RuntimeError("callgrind printed no instruction count")
-        return int(found.group(1))
+        return cachegrind_counts(result.stderr)
 
     runs = [(side, calls, at) for at in (1, concurrency) for side in ("component", "raw") for calls in (600, 100)]
     with ThreadPoolExecutor(max_workers=4) as pool_of_runs:  # counts do not depend on timing
         counted = dict(zip(runs, pool_of_runs.map(lambda run: count(*run), runs), strict=True))
 
-    def per_call(side: str, at: int) -> float:
-        return (counted[side, 600, at] - counted[side, 100, at]) / 500
+    def per_call(side: str, at: int, *names: str) -> float:
+        return sum(counted[side, 600, at][name] - counted[side, 100, at][name] for name in names) / 500
 
-    note = (
-        "valgrind's count of the client process's instructions, 600 calls less 100, over 500: "
-        "a steadier yardstick than times on a shared machine (one run each; the server runs natively)"
-    )
+    def figure(name: str, unit: str, at: int, counts: tuple[str, ...], note: str) -> Figure:
+        return Figure(name, unit, [per_call("component", at, *counts)], [per_call("raw", at, *counts)], note=note)
+
     return [
-        Figure(
-            "instructions per call (callgrind): getSource, sequential",
+        figure(
+            "instructions per call (cachegrind): getSource, sequential",
             "instructions",
-            [per_call("component", 1)],
-            [per_call("raw", 1)],
-            note=note,
+            1,
+            ("instructions",),
+            "valgrind's count of the client process's instructions, 600 calls less 100, over 500: "
+            "a steadier yardstick than times on a shared machine (one run each; the server runs natively)",
         ),
-        Figure(
-            f"instructions per call (callgrind): getSource at {concurrency}",
+        figure(
+            f"instructions per call (cachegrind): getSource at {concurrency}",
             "instructions",
-            [per_call("component", concurrency)],
-            [per_call("raw", concurrency)],
-            note=f"as above, {concurrency} in flight, the collector off while the calls are counted (both sides)",
+            concurrency,
+            ("instructions",),
+            f"as above, {concurrency} in flight, the collector off while the calls are counted (both sides)",
+        ),
+        figure(
+            f"first-level cache misses per call (simulated): getSource at {concurrency}",
+            "misses",
+            concurrency,
+            ("I1", "D1"),
+            "instruction and data misses of 32 KiB first-level caches, counted by cachegrind in the "
+            "runs above: how much more of its own memory the component's call touches",
+        ),
+        figure(
+            f"second-level cache misses per call (simulated): getSource at {concurrency}",
+            "misses",
+            concurrency,
+            ("LL",),
+            "misses of a 1 MiB second level, one core's own: what must come from the cache shared "
+            "with the server's core, or from memory",
         ),
     ]
 
