@@ -22,6 +22,10 @@ REDACTED = "[redacted]"
 
 #: At most this many secrets are pinned (see `_SecretRegistry.pin`); `redact` checks each.
 _MAX_PINNED = 64
+#: Secrets shorter than this are never pinned, only registered for each call that holds them: a
+#: pinned "x" or "tok" would be redacted out of every later message of the process ("[redacted]en"
+#: for "token"). Real tokens are far longer.
+_MIN_PINNED_LENGTH = 8
 
 
 class _SecretRegistry:
@@ -75,11 +79,12 @@ class _SecretRegistry:
         The runtime pins a connection's token when it keeps the parsed connection for reuse: the
         token stays in the process then anyway, and redacting it between calls too costs nothing.
         A pinned secret is never unpinned, so no call that relies on a pin can see it go; the
-        number of pins is bounded (a process that sees more tokens registers the rest per call)."""
+        number of pins is bounded (a process that sees more tokens registers the rest per call),
+        and so is their length: a secret of a few characters is registered per call instead."""
         with self._lock:
             pinned = self._pinned
             new = [secret for secret in secrets if secret and secret not in pinned]
-            if len(pinned) + len(new) > _MAX_PINNED:
+            if len(pinned) + len(new) > _MAX_PINNED or any(len(secret) < _MIN_PINNED_LENGTH for secret in new):
                 return False
             pinned.update(new)
             self._count_in(new)
