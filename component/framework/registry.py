@@ -4,7 +4,12 @@ Handlers are declared with the decorators of a `Component`:
 
     @segment.action("getSource", label="Get Source", description="Returns a Source by its id.",
                     example={"sourceId": "..."})
-    async def get_source(ctx: SegmentContext, inputs: SourceRef) -> Any: ...
+    def get_source(ctx: SegmentContext, inputs: SourceRef) -> Awaitable[Any]: ...
+
+A handler is any function that takes the context and the parsed inputs and returns an awaitable:
+an `async def`, or, for a handler of one step, a plain `def` that hands back that step's
+awaitable (the client's coroutine), so no coroutine frame of the handler's own sits on the call
+path while it waits. The runtime calls and awaits either inside the same error boundary.
 
 The input model is read from the handler's `inputs` annotation. Nothing is built at declaration
 time beyond the record itself: schemas and validators are built on first use.
@@ -34,9 +39,11 @@ PickT = TypeVar("PickT", bound=PicklistInputModel)
 #: What an action returns (the `data` of its result).
 R = TypeVar("R")
 
-#: An action: `async def handler(ctx: Context, inputs: Inputs) -> result`.
+#: An action: `async def handler(ctx: Context, inputs: Inputs) -> result`, or a plain `def`
+#: returning an awaitable of the result.
 ActionFunc = Callable[[CtxT, InT], Awaitable[R]]
-#: A picklist: `async def handler(ctx: Context, inputs: Inputs) -> Iterable[Choice]`.
+#: A picklist: `async def handler(ctx: Context, inputs: Inputs) -> Iterable[Choice]`, or a plain
+#: `def` returning an awaitable of them.
 DataSourceFunc = Callable[[CtxT, PickT], Awaitable[Iterable["Choice"]]]
 #: A declared handler as the runtime calls it, with the inputs the runtime parsed with its model.
 BoundCall = Callable[[CtxT, InputModel], Awaitable[object]]

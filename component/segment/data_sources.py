@@ -8,7 +8,7 @@ share a label (two Destinations both named "Webhooks" of one type), the runtime 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from component.framework.registry import Choice
@@ -83,8 +83,8 @@ class SubscriptionPicklistInputs(SegmentPicklistInputs):
 
 
 @data_source("sources", label="Fetch Sources", description="Every Source of the workspace, by name.")
-async def sources(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return await choices(ctx.client, "/sources", "sources", _source_label)
+def sources(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> Awaitable[list[Choice]]:
+    return choices(ctx.client, "/sources", "sources", _source_label)
 
 
 @data_source(
@@ -92,8 +92,8 @@ async def sources(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Ch
     label="Fetch Destination",
     description="Every Destination of the workspace, by name and type.",
 )
-async def destination(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return await choices(ctx.client, "/destinations", "destinations", _destination_label)
+def destination(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> Awaitable[list[Choice]]:
+    return choices(ctx.client, "/destinations", "destinations", _destination_label)
 
 
 @data_source(
@@ -101,8 +101,8 @@ async def destination(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> lis
     label="Fetch Warehouses",
     description="Every Warehouse of the workspace, by name and type.",
 )
-async def warehouses(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return await choices(ctx.client, "/warehouses", "warehouses", _warehouse_label)
+def warehouses(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> Awaitable[list[Choice]]:
+    return choices(ctx.client, "/warehouses", "warehouses", _warehouse_label)
 
 
 @data_source(
@@ -110,8 +110,8 @@ async def warehouses(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list
     label="Select Destination Metadata",
     description="A picklist of available Destination types from the Segment catalog.",
 )
-async def select_destination_metadata(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return await choices(ctx.client, "/catalog/destinations", "destinationsCatalog", _field("name"))
+def select_destination_metadata(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> Awaitable[list[Choice]]:
+    return choices(ctx.client, "/catalog/destinations", "destinationsCatalog", _field("name"))
 
 
 @data_source(
@@ -119,8 +119,8 @@ async def select_destination_metadata(ctx: SegmentContext, inputs: SegmentPickli
     label="Select Source Metadata",
     description="A picklist of available Source types from the Segment catalog.",
 )
-async def select_source_metadata(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return await choices(ctx.client, "/catalog/sources", "sourcesCatalog", _field("name"))
+def select_source_metadata(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> Awaitable[list[Choice]]:
+    return choices(ctx.client, "/catalog/sources", "sourcesCatalog", _field("name"))
 
 
 @data_source(
@@ -128,8 +128,8 @@ async def select_source_metadata(ctx: SegmentContext, inputs: SegmentPicklistInp
     label="Select Warehouse Metadata",
     description="A picklist of available Warehouse types from the Segment catalog.",
 )
-async def select_warehouse_metadata(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return await choices(ctx.client, "/catalog/warehouses", "warehousesCatalog", _field("name"))
+def select_warehouse_metadata(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> Awaitable[list[Choice]]:
+    return choices(ctx.client, "/catalog/warehouses", "warehousesCatalog", _field("name"))
 
 
 @data_source(
@@ -164,8 +164,8 @@ async def select_subscription(ctx: SegmentContext, inputs: SubscriptionPicklistI
     label="Select Transformation",
     description="A picklist of Transformations available in your Segment workspace.",
 )
-async def select_transformation(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return await choices(ctx.client, "/transformations", "transformations", _field("name"))
+def select_transformation(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> Awaitable[list[Choice]]:
+    return choices(ctx.client, "/transformations", "transformations", _field("name"))
 
 
 @data_source(
@@ -173,8 +173,8 @@ async def select_transformation(ctx: SegmentContext, inputs: SegmentPicklistInpu
     label="Select User",
     description="A picklist of users with access to your Segment workspace, by name and email.",
 )
-async def select_user(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return await choices(ctx.client, "/users", "users", _user_label)
+def select_user(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> Awaitable[list[Choice]]:
+    return choices(ctx.client, "/users", "users", _user_label)
 
 
 @data_source(
@@ -182,5 +182,5 @@ async def select_user(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> lis
     label="Select Role",
     description="A picklist of the roles that can be granted in your Segment workspace (for invites).",
 )
-async def select_role(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> list[Choice]:
-    return await choices(ctx.client, "/roles", "roles", _field("name"))
+def select_role(ctx: SegmentContext, inputs: SegmentPicklistInputs) -> Awaitable[list[Choice]]:
+    return choices(ctx.client, "/roles", "roles", _field("name"))

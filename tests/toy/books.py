@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
+
 from component.framework.errors import InputError
 from component.framework.inputs import Input, InputModel
 from tests.toy.definition import ShelfContext, shelf
@@ -26,8 +29,10 @@ async def add_book(ctx: ShelfContext, inputs: NewBook) -> dict[str, str]:
 
 
 @shelf.action("getBook", label="Get Book", description="Returns a book by its id.", example={"bookId": "b1"})
-async def get_book(ctx: ShelfContext, inputs: BookRef) -> dict[str, str]:
+def get_book(ctx: ShelfContext, inputs: BookRef) -> Awaitable[dict[str, str]]:
+    """A handler of one step, in the plain form: it hands back an awaitable instead of being a
+    coroutine function, and its refusal is raised when it is called, before anything is awaited."""
     book = ctx.books.get(inputs.book_id)
     if book is None:
         raise InputError.single("bookId", "is not on this shelf")
-    return book
+    return asyncio.sleep(0, book)

@@ -15,7 +15,9 @@ from component.segment.client import Limiter, _request_headers, _timeout
 from tests.helpers import CONNECTION, US
 
 
-async def test_two_component_frames_between_invoke_and_aiohttp() -> None:
+async def test_one_component_frame_between_invoke_and_aiohttp() -> None:
+    """A handler of one step hands back the client's coroutine: while the call waits, the only
+    frame of the component's between the runtime and aiohttp is the client's one try."""
     seen: list[list[str]] = []
 
     def callback(url: Any, **kwargs: Any) -> CallbackResult:
@@ -31,7 +33,7 @@ async def test_two_component_frames_between_invoke_and_aiohttp() -> None:
     with aioresponses() as mock:
         mock.get(f"{US}/sources/abc", callback=callback)
         await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION)
-    assert seen == [["_send", "get_source"]]  # the handler, then the client's one try
+    assert seen == [["_send"]]  # the client's one try; the handler has returned its coroutine
 
 
 async def test_the_limiter_takes_a_free_permit_at_once_and_queues_fairly() -> None:

@@ -6,6 +6,7 @@ The replaced component labelled the three list actions "Get ... Catalog"; they a
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from component.segment.connection import SegmentContext
@@ -44,8 +45,8 @@ class WarehouseMetadataRef(SegmentInputs):
     description="Returns a list of all available Destinations in the Segment catalog.",
     example=PAGE_EXAMPLE,
 )
-async def list_destination_catalog(ctx: SegmentContext, inputs: PageInputs) -> Any:
-    return await list_page(ctx.client, "/catalog/destinations", "destinationsCatalog", inputs)
+def list_destination_catalog(ctx: SegmentContext, inputs: PageInputs) -> Awaitable[Any]:
+    return list_page(ctx.client, "/catalog/destinations", "destinationsCatalog", inputs)
 
 
 @action(
@@ -54,8 +55,8 @@ async def list_destination_catalog(ctx: SegmentContext, inputs: PageInputs) -> A
     description="Returns a Destination catalog item by its id.",
     example={"destinationMetadataId": DEMO_DESTINATION_METADATA},
 )
-async def get_destination_metadata(ctx: SegmentContext, inputs: DestinationMetadataRef) -> Any:
-    return await ctx.client.get(
+def get_destination_metadata(ctx: SegmentContext, inputs: DestinationMetadataRef) -> Awaitable[Any]:
+    return ctx.client.get(
         path("/catalog/destinations/{destinationMetadataId}", destinationMetadataId=inputs.destination_metadata_id)
     )
 
@@ -66,8 +67,8 @@ async def get_destination_metadata(ctx: SegmentContext, inputs: DestinationMetad
     description="Returns a list of all available Sources in the Segment catalog.",
     example=PAGE_EXAMPLE,
 )
-async def list_sources_catalog(ctx: SegmentContext, inputs: PageInputs) -> Any:
-    return await list_page(ctx.client, "/catalog/sources", "sourcesCatalog", inputs)
+def list_sources_catalog(ctx: SegmentContext, inputs: PageInputs) -> Awaitable[Any]:
+    return list_page(ctx.client, "/catalog/sources", "sourcesCatalog", inputs)
 
 
 @action(
@@ -76,8 +77,8 @@ async def list_sources_catalog(ctx: SegmentContext, inputs: PageInputs) -> Any:
     description="Returns a Source catalog item by its id.",
     example={"sourceMetadataId": DEMO_SOURCE_METADATA},
 )
-async def get_source_metadata(ctx: SegmentContext, inputs: SourceMetadataRef) -> Any:
-    return await ctx.client.get(path("/catalog/sources/{sourceMetadataId}", sourceMetadataId=inputs.source_metadata_id))
+def get_source_metadata(ctx: SegmentContext, inputs: SourceMetadataRef) -> Awaitable[Any]:
+    return ctx.client.get(path("/catalog/sources/{sourceMetadataId}", sourceMetadataId=inputs.source_metadata_id))
 
 
 @action(
@@ -86,8 +87,8 @@ async def get_source_metadata(ctx: SegmentContext, inputs: SourceMetadataRef) ->
     description="Returns a list of all available Warehouses in the Segment catalog.",
     example=PAGE_EXAMPLE,
 )
-async def list_warehouses_catalog(ctx: SegmentContext, inputs: PageInputs) -> Any:
-    return await list_page(ctx.client, "/catalog/warehouses", "warehousesCatalog", inputs)
+def list_warehouses_catalog(ctx: SegmentContext, inputs: PageInputs) -> Awaitable[Any]:
+    return list_page(ctx.client, "/catalog/warehouses", "warehousesCatalog", inputs)
 
 
 @action(
@@ -96,7 +97,7 @@ async def list_warehouses_catalog(ctx: SegmentContext, inputs: PageInputs) -> An
     description="Returns a Warehouse catalog item by its id.",
     example={"warehouseMetadataId": DEMO_WAREHOUSE_METADATA},
 )
-async def get_warehouse_metadata(ctx: SegmentContext, inputs: WarehouseMetadataRef) -> Any:
-    return await ctx.client.get(
+def get_warehouse_metadata(ctx: SegmentContext, inputs: WarehouseMetadataRef) -> Awaitable[Any]:
+    return ctx.client.get(
         path("/catalog/warehouses/{warehouseMetadataId}", warehouseMetadataId=inputs.warehouse_metadata_id)
     )

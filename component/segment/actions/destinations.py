@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from component.framework.inputs import Input
@@ -69,8 +70,8 @@ class UpdateDestinationInputs(DestinationRef):
     description="Returns a Destination by its id. Sensitive settings come back censored.",
     example=DESTINATION_REF,
 )
-async def get_destination(ctx: SegmentContext, inputs: DestinationRef) -> Any:
-    return await ctx.client.get(path("/destinations/{destinationId}", destinationId=inputs.destination_id))
+def get_destination(ctx: SegmentContext, inputs: DestinationRef) -> Awaitable[Any]:
+    return ctx.client.get(path("/destinations/{destinationId}", destinationId=inputs.destination_id))
 
 
 @action(
@@ -79,8 +80,8 @@ async def get_destination(ctx: SegmentContext, inputs: DestinationRef) -> Any:
     description="Returns a list of Destinations.",
     example={"count": 2},
 )
-async def list_destinations(ctx: SegmentContext, inputs: PageInputs) -> Any:
-    return await list_page(ctx.client, "/destinations", "destinations", inputs)
+def list_destinations(ctx: SegmentContext, inputs: PageInputs) -> Awaitable[Any]:
+    return list_page(ctx.client, "/destinations", "destinations", inputs)
 
 
 @action(
@@ -122,5 +123,5 @@ async def update_destination(ctx: SegmentContext, inputs: UpdateDestinationInput
     description="Deletes an existing Destination.",
     example=DESTINATION_REF,
 )
-async def delete_destination(ctx: SegmentContext, inputs: DestinationRef) -> Any:
-    return await ctx.client.delete(path("/destinations/{destinationId}", destinationId=inputs.destination_id))
+def delete_destination(ctx: SegmentContext, inputs: DestinationRef) -> Awaitable[Any]:
+    return ctx.client.delete(path("/destinations/{destinationId}", destinationId=inputs.destination_id))

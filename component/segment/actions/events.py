@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -127,10 +128,10 @@ class EventsVolumeInputs(PageInputs):
         "groupBy": ["source"],
     },
 )
-async def get_events_volume(ctx: SegmentContext, inputs: EventsVolumeInputs) -> Any:
+def get_events_volume(ctx: SegmentContext, inputs: EventsVolumeInputs) -> Awaitable[Any]:
     """GET /events/volume (the replaced component sent it to /transformations by mistake).
 
     With `fetchAll` the result groups of every page come back in one body; the `path` and `query`
     echo of the single-page body is then left out.
     """
-    return await list_page(ctx.client, "/events/volume", "result", inputs, query=inputs.filters())
+    return list_page(ctx.client, "/events/volume", "result", inputs, query=inputs.filters())

@@ -12,6 +12,7 @@ Choices the API leaves open:
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any, Literal
 
 from component.framework.inputs import Input
@@ -144,8 +145,8 @@ class UpdateFunctionInputs(FunctionRef):
 
 
 @action("getFunction", label="Get Function", description="Returns a Function by its id.", example=FUNCTION_REF)
-async def get_function(ctx: SegmentContext, inputs: FunctionRef) -> Any:
-    return await ctx.client.get(path("/functions/{functionId}", functionId=inputs.function_id))
+def get_function(ctx: SegmentContext, inputs: FunctionRef) -> Awaitable[Any]:
+    return ctx.client.get(path("/functions/{functionId}", functionId=inputs.function_id))
 
 
 @action(
@@ -154,10 +155,8 @@ async def get_function(ctx: SegmentContext, inputs: FunctionRef) -> Any:
     description="Returns a list of the Functions of one type in the Workspace.",
     example={"resourceType": "SOURCE", "count": 2},
 )
-async def list_functions(ctx: SegmentContext, inputs: ListFunctionsInputs) -> Any:
-    return await list_page(
-        ctx.client, "/functions", "functions", inputs, query=[("resourceType", inputs.resource_type)]
-    )
+def list_functions(ctx: SegmentContext, inputs: ListFunctionsInputs) -> Awaitable[Any]:
+    return list_page(ctx.client, "/functions", "functions", inputs, query=[("resourceType", inputs.resource_type)])
 
 
 @action(
@@ -189,5 +188,5 @@ async def update_function(ctx: SegmentContext, inputs: UpdateFunctionInputs) -> 
 
 
 @action("deleteFunction", label="Delete Function", description="Deletes an existing Function.", example=FUNCTION_REF)
-async def delete_function(ctx: SegmentContext, inputs: FunctionRef) -> Any:
-    return await ctx.client.delete(path("/functions/{functionId}", functionId=inputs.function_id))
+def delete_function(ctx: SegmentContext, inputs: FunctionRef) -> Awaitable[Any]:
+    return ctx.client.delete(path("/functions/{functionId}", functionId=inputs.function_id))

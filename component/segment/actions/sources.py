@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from component.framework.inputs import Input
@@ -49,13 +50,13 @@ class UpdateSourceInputs(SourceRef):
 
 
 @action("getSource", label="Get Source", description="Returns a Source by its id.", example=SOURCE_REF)
-async def get_source(ctx: SegmentContext, inputs: SourceRef) -> Any:
-    return await ctx.client.get(path("/sources/{sourceId}", sourceId=inputs.source_id))
+def get_source(ctx: SegmentContext, inputs: SourceRef) -> Awaitable[Any]:
+    return ctx.client.get(path("/sources/{sourceId}", sourceId=inputs.source_id))
 
 
 @action("listSources", label="List Sources", description="Returns a list of Sources.", example={"count": 2})
-async def list_sources(ctx: SegmentContext, inputs: PageInputs) -> Any:
-    return await list_page(ctx.client, "/sources", "sources", inputs)
+def list_sources(ctx: SegmentContext, inputs: PageInputs) -> Awaitable[Any]:
+    return list_page(ctx.client, "/sources", "sources", inputs)
 
 
 @action(
@@ -81,5 +82,5 @@ async def update_source(ctx: SegmentContext, inputs: UpdateSourceInputs) -> Any:
 
 
 @action("deleteSource", label="Delete Source", description="Deletes an existing Source.", example=SOURCE_REF)
-async def delete_source(ctx: SegmentContext, inputs: SourceRef) -> Any:
-    return await ctx.client.delete(path("/sources/{sourceId}", sourceId=inputs.source_id))
+def delete_source(ctx: SegmentContext, inputs: SourceRef) -> Awaitable[Any]:
+    return ctx.client.delete(path("/sources/{sourceId}", sourceId=inputs.source_id))

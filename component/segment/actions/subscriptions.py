@@ -7,6 +7,7 @@ the input keeps the key of the component this one replaces, `subscriptionId`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from component.framework.inputs import Input
@@ -127,8 +128,8 @@ def _item(inputs: SubscriptionRef) -> str:
     description="Returns a Destination subscription by its id (the result is at data.subscription).",
     example=SUBSCRIPTION_REF,
 )
-async def get_destination_subscription(ctx: SegmentContext, inputs: SubscriptionRef) -> Any:
-    return await ctx.client.get(_item(inputs), media_type=V1ALPHA)
+def get_destination_subscription(ctx: SegmentContext, inputs: SubscriptionRef) -> Awaitable[Any]:
+    return ctx.client.get(_item(inputs), media_type=V1ALPHA)
 
 
 @action(
@@ -182,5 +183,5 @@ async def update_destination_subscription(ctx: SegmentContext, inputs: UpdateDes
     description=f"Deletes an existing Destination subscription. {ALPHA_NOTE}",
     example=SUBSCRIPTION_REF,
 )
-async def delete_destination_subscription(ctx: SegmentContext, inputs: SubscriptionRef) -> Any:
-    return await ctx.client.delete(_item(inputs), media_type=V1ALPHA)
+def delete_destination_subscription(ctx: SegmentContext, inputs: SubscriptionRef) -> Awaitable[Any]:
+    return ctx.client.delete(_item(inputs), media_type=V1ALPHA)

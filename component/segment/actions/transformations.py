@@ -16,6 +16,7 @@ Choices the API leaves open:
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any, Literal
 
 from component.framework.inputs import Input, updating
@@ -206,8 +207,8 @@ BODY_FIELDS = (
     description="Returns a Transformation by its id.",
     example=TRANSFORMATION_REF,
 )
-async def get_transformation(ctx: SegmentContext, inputs: TransformationRef) -> Any:
-    return await ctx.client.get(path("/transformations/{transformationId}", transformationId=inputs.transformation_id))
+def get_transformation(ctx: SegmentContext, inputs: TransformationRef) -> Awaitable[Any]:
+    return ctx.client.get(path("/transformations/{transformationId}", transformationId=inputs.transformation_id))
 
 
 @action(
@@ -216,8 +217,8 @@ async def get_transformation(ctx: SegmentContext, inputs: TransformationRef) -> 
     description="Returns a list of Transformations.",
     example={"count": 2},
 )
-async def list_transformations(ctx: SegmentContext, inputs: PageInputs) -> Any:
-    return await list_page(ctx.client, "/transformations", "transformations", inputs)
+def list_transformations(ctx: SegmentContext, inputs: PageInputs) -> Awaitable[Any]:
+    return list_page(ctx.client, "/transformations", "transformations", inputs)
 
 
 @action(
@@ -234,8 +235,8 @@ async def list_transformations(ctx: SegmentContext, inputs: PageInputs) -> Any:
         "propertyRenames": RENAMES_EXAMPLE,
     },
 )
-async def create_transformation(ctx: SegmentContext, inputs: CreateTransformationInputs) -> Any:
-    return await ctx.client.post("/transformations", inputs.given(*BODY_FIELDS))
+def create_transformation(ctx: SegmentContext, inputs: CreateTransformationInputs) -> Awaitable[Any]:
+    return ctx.client.post("/transformations", inputs.given(*BODY_FIELDS))
 
 
 @action(
@@ -244,8 +245,8 @@ async def create_transformation(ctx: SegmentContext, inputs: CreateTransformatio
     description="Updates an existing Transformation. Only the inputs given are changed.",
     example={**TRANSFORMATION_REF, "enabled": False},
 )
-async def update_transformation(ctx: SegmentContext, inputs: UpdateTransformationInputs) -> Any:
-    return await ctx.client.patch(
+def update_transformation(ctx: SegmentContext, inputs: UpdateTransformationInputs) -> Awaitable[Any]:
+    return ctx.client.patch(
         path("/transformations/{transformationId}", transformationId=inputs.transformation_id),
         inputs.given(*BODY_FIELDS),
     )
@@ -257,7 +258,5 @@ async def update_transformation(ctx: SegmentContext, inputs: UpdateTransformatio
     description="Deletes an existing Transformation.",
     example=TRANSFORMATION_REF,
 )
-async def delete_transformation(ctx: SegmentContext, inputs: TransformationRef) -> Any:
-    return await ctx.client.delete(
-        path("/transformations/{transformationId}", transformationId=inputs.transformation_id)
-    )
+def delete_transformation(ctx: SegmentContext, inputs: TransformationRef) -> Awaitable[Any]:
+    return ctx.client.delete(path("/transformations/{transformationId}", transformationId=inputs.transformation_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any, Literal
 
 from pydantic import StringConstraints
@@ -79,8 +80,8 @@ class DeleteUsersInputs(SegmentInputs):
 
 
 @action("getUser", label="Get User", description="Returns a user given their id.", example={"userId": DEMO_USER})
-async def get_user(ctx: SegmentContext, inputs: UserRef) -> Any:
-    return await ctx.client.get(path("/users/{userId}", userId=inputs.user_id))
+def get_user(ctx: SegmentContext, inputs: UserRef) -> Awaitable[Any]:
+    return ctx.client.get(path("/users/{userId}", userId=inputs.user_id))
 
 
 @action(
@@ -89,8 +90,8 @@ async def get_user(ctx: SegmentContext, inputs: UserRef) -> Any:
     description="Returns a list of users with access to the Workspace.",
     example={"count": 2},
 )
-async def list_users(ctx: SegmentContext, inputs: PageInputs) -> Any:
-    return await list_page(ctx.client, "/users", "users", inputs)
+def list_users(ctx: SegmentContext, inputs: PageInputs) -> Awaitable[Any]:
+    return list_page(ctx.client, "/users", "users", inputs)
 
 
 @action(
@@ -99,8 +100,8 @@ async def list_users(ctx: SegmentContext, inputs: PageInputs) -> Any:
     description="Invites a list of users to join a Workspace.",
     example={"invites": INVITES_EXAMPLE},
 )
-async def create_user_invites(ctx: SegmentContext, inputs: CreateInvitesInputs) -> Any:
-    return await ctx.client.post("/invites", inputs.given("invites"))
+def create_user_invites(ctx: SegmentContext, inputs: CreateInvitesInputs) -> Awaitable[Any]:
+    return ctx.client.post("/invites", inputs.given("invites"))
 
 
 @action(
@@ -109,11 +110,11 @@ async def create_user_invites(ctx: SegmentContext, inputs: CreateInvitesInputs) 
     description="Removes one or multiple users from the Workspace.",
     example={"userIds": [DEMO_SECOND_USER]},
 )
-async def delete_users(ctx: SegmentContext, inputs: DeleteUsersInputs) -> Any:
+def delete_users(ctx: SegmentContext, inputs: DeleteUsersInputs) -> Awaitable[Any]:
     """DELETE /users?userIds.0=a&userIds.1=b.
 
     The array form is the Go SDK's; the SDKs disagree and no form is documented, so every form is
     unverified against the live API (see `array_query`). userIds is required with at least one id:
     the replaced component let it be empty and sent a placeholder id instead.
     """
-    return await ctx.client.delete("/users", array_query("userIds", inputs.user_ids))
+    return ctx.client.delete("/users", array_query("userIds", inputs.user_ids))

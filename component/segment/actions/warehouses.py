@@ -7,6 +7,7 @@ response bodies, so the password reaches no log either way.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from component.framework.inputs import Input
@@ -87,13 +88,13 @@ class UpdateWarehouseInputs(WarehouseRef):
 
 
 @action("getWarehouse", label="Get Warehouse", description="Returns a Warehouse by its id.", example=WAREHOUSE_REF)
-async def get_warehouse(ctx: SegmentContext, inputs: WarehouseRef) -> Any:
-    return await ctx.client.get(path("/warehouses/{warehouseId}", warehouseId=inputs.warehouse_id))
+def get_warehouse(ctx: SegmentContext, inputs: WarehouseRef) -> Awaitable[Any]:
+    return ctx.client.get(path("/warehouses/{warehouseId}", warehouseId=inputs.warehouse_id))
 
 
 @action("listWarehouses", label="List Warehouses", description="Returns a list of Warehouses.", example={"count": 2})
-async def list_warehouses(ctx: SegmentContext, inputs: PageInputs) -> Any:
-    return await list_page(ctx.client, "/warehouses", "warehouses", inputs)
+def list_warehouses(ctx: SegmentContext, inputs: PageInputs) -> Awaitable[Any]:
+    return list_page(ctx.client, "/warehouses", "warehouses", inputs)
 
 
 @action(
@@ -140,8 +141,8 @@ async def update_warehouse(ctx: SegmentContext, inputs: UpdateWarehouseInputs) -
 @action(
     "deleteWarehouse", label="Delete Warehouse", description="Deletes an existing Warehouse.", example=WAREHOUSE_REF
 )
-async def delete_warehouse(ctx: SegmentContext, inputs: WarehouseRef) -> Any:
-    return await ctx.client.delete(path("/warehouses/{warehouseId}", warehouseId=inputs.warehouse_id))
+def delete_warehouse(ctx: SegmentContext, inputs: WarehouseRef) -> Awaitable[Any]:
+    return ctx.client.delete(path("/warehouses/{warehouseId}", warehouseId=inputs.warehouse_id))
 
 
 @action(
@@ -150,8 +151,8 @@ async def delete_warehouse(ctx: SegmentContext, inputs: WarehouseRef) -> Any:
     description="Connects a Source to a Warehouse.",
     example={**WAREHOUSE_REF, "sourceId": DEMO_SOURCE},
 )
-async def add_connection_from_source_to_warehouse(ctx: SegmentContext, inputs: ConnectSourceInputs) -> Any:
-    return await ctx.client.post(path(CONNECTION, warehouseId=inputs.warehouse_id, sourceId=inputs.source_id))
+def add_connection_from_source_to_warehouse(ctx: SegmentContext, inputs: ConnectSourceInputs) -> Awaitable[Any]:
+    return ctx.client.post(path(CONNECTION, warehouseId=inputs.warehouse_id, sourceId=inputs.source_id))
 
 
 @action(
@@ -160,8 +161,8 @@ async def add_connection_from_source_to_warehouse(ctx: SegmentContext, inputs: C
     description="Disconnects a Source from a Warehouse.",
     example={**WAREHOUSE_REF, "sourceId": DEMO_SOURCE},
 )
-async def remove_source_connection_from_warehouse(ctx: SegmentContext, inputs: DisconnectSourceInputs) -> Any:
-    return await ctx.client.delete(path(CONNECTION, warehouseId=inputs.warehouse_id, sourceId=inputs.source_id))
+def remove_source_connection_from_warehouse(ctx: SegmentContext, inputs: DisconnectSourceInputs) -> Awaitable[Any]:
+    return ctx.client.delete(path(CONNECTION, warehouseId=inputs.warehouse_id, sourceId=inputs.source_id))
 
 
 @action(
