@@ -3,8 +3,11 @@ stays fair and loses no permit on cancellation, and shared per-call objects."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import inspect
 import sys
+import textwrap
 from typing import Any
 
 import pytest
@@ -34,6 +37,39 @@ async def test_one_component_frame_between_invoke_and_aiohttp() -> None:
         mock.get(f"{US}/sources/abc", callback=callback)
         await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION)
     assert seen == [["_send"]]  # the client's one try; the handler has returned its coroutine
+
+
+def _awaits_once_and_returns(func: Any) -> bool:
+    """Whether `func` is an `async def` whose whole body (past a docstring) is `return await ...`."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    definition = tree.body[0]
+    if not isinstance(definition, ast.AsyncFunctionDef):
+        return False
+    body = [
+        node for node in definition.body if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    ]
+    return len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Await)
+
+
+def test_every_handler_of_one_step_hands_back_its_awaitable() -> None:
+    """A handler that only awaits one call hands that call's awaitable back instead (a plain
+    `def`): its own coroutine frame would sit on the path of every waiting call for nothing."""
+    handlers = [*segment.actions.values(), *segment.data_sources.values()]
+    one_step = sorted(handler.key for handler in handlers if _awaits_once_and_returns(handler.call))
+    assert one_step == []
+    assert any(not inspect.iscoroutinefunction(handler.call) for handler in handlers)  # the check reads them
+
+
+def test_the_one_step_check_recognises_the_async_form() -> None:
+    async def one_step(ctx: Any, inputs: Any) -> Any:
+        """A docstring does not count."""
+        return await ctx.client.get("/")
+
+    async def two_steps(ctx: Any, inputs: Any) -> Any:
+        first = await ctx.client.get("/")
+        return await ctx.client.get(first)
+
+    assert _awaits_once_and_returns(one_step) and not _awaits_once_and_returns(two_steps)
 
 
 async def test_the_limiter_takes_a_free_permit_at_once_and_queues_fairly() -> None:
