@@ -852,6 +852,18 @@ def cachegrind_counts(summary: str) -> dict[str, int]:
 _SIMULATED_CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=1048576,8,64")
 
 
+def cachegrind(valgrind: str, caches: tuple[str, ...], command: list[str]) -> tuple[str, dict[str, int]]:
+    """Run `command` under cachegrind with the simulated `caches`: its output and its counts."""
+    result = subprocess.run(
+        [valgrind, "--tool=cachegrind", "--cache-sim=yes", *caches, "--cachegrind-out-file=/dev/null", *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_DIR,
+    )
+    return result.stdout, cachegrind_counts(result.stderr)
+
+
 def instructions_command(url: str, side: str, calls: int, concurrency: int) -> list[str]:
     """The command of one side of the instruction count (what valgrind runs)."""
     arguments = [url, side, str(calls), DEMO_IDS["source"], DEMO_API_KEY, DEMO_SUBDOMAIN, str(concurrency)]
@@ -884,17 +896,7 @@ def instructions(url: str, concurrency: int) -> list[Figure]:
         return []
 
     def count(side: str, calls: int, at: int) -> dict[str, int]:
-        command = [
-            valgrind,
-            "--tool=cachegrind",
-            "--cache-sim=yes",
-            *_SIMULATED_CACHES,
-            "--cachegrind-out-file=/dev/null",
-        ]
-        result = subprocess.run(
-            [*command, *instructions_command(url, side, calls, at)], capture_output=True, text=True, check=True
-        )
-        return cachegrind_counts(result.stderr)
+        return cachegrind(valgrind, _SIMULATED_CACHES, instructions_command(url, side, calls, at))[1]
 
     runs = [(side, calls, at) for at in (1, concurrency) for side in ("component", "raw") for calls in (600, 100)]
     with ThreadPoolExecutor(max_workers=4) as pool_of_runs:  # counts do not depend on timing
@@ -941,6 +943,112 @@ def instructions(url: str, concurrency: int) -> list[Figure]:
     ]
 
 
+#: One side of the picklist's count: `walks` walks of the workspace at `url`, by the component's
+#: `sources` picklist or by the raw walk (the same walks the timed linearity figures run).
+PICKLIST_COUNT_SCRIPT = """
+import asyncio, sys, aiohttp
+from bench.__main__ import component_walk, raw_walk
+from component import segment
+url, side, walks = sys.argv[1], sys.argv[2], int(sys.argv[3])
+async def main():
+    async with aiohttp.ClientSession() as session:
+        walk = raw_walk(url, session) if side == "raw" else component_walk(url)
+        items = 0
+        for _ in range(walks):
+            items = await walk()
+    await segment.aclose()
+    print("items", items)
+asyncio.run(main())
+"""
+#: The machine's last level as cachegrind simulates it for the picklist: the 32 MiB third-level
+#: cache, 16-way (what lscpu reports here), as if the client had it to itself.
+_SIMULATED_THIRD_LEVEL = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=33554432,16,64")
+#: Walks counted at each size: the figure is the count at the second number less that at the
+#: first, so start-up, imports and the first walk's one-time work cancel out.
+_COUNTED_WALKS = {"large": (1, 2), "small": (2, 12)}
+
+
+def picklist_count_command(url: str, side: str, walks: int) -> list[str]:
+    """The command of one side of the picklist's count (run from the project's folder)."""
+    return [sys.executable, "-c", PICKLIST_COUNT_SCRIPT, url, side, str(walks)]
+
+
+def _items(output: str) -> int:
+    found = re.search(r"^items (\d+)$", output, re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"the picklist count printed no item count: {output[-500:]!r}")
+    return int(found.group(1))
+
+
+def check_picklist_count_script(url: str) -> None:
+    """Run each side of the picklist's count for one walk without valgrind (smoke mode)."""
+    for side in ("component", "raw"):
+        result = subprocess.run(picklist_count_command(url, side, 1), capture_output=True, text=True, cwd=PROJECT_DIR)
+        if result.returncode or _items(result.stdout) < 1:
+            raise RuntimeError(f"the picklist count's {side} side failed:\n{result.stderr[-2000:]}")
+
+
+def picklist_counts(url: str, size: str) -> list[Figure]:
+    """The picklist's linearity counted: instructions and simulated third-level cache misses per
+    item over the workspace at `url` (`size` sources) against a SMALL_SEED workspace, for the
+    component's picklist and for the raw walk. The timed figures say how much the cost per item
+    grows; these say whether the work per item grows (instructions), or what the same work costs
+    once the items kept for the answer outgrow the machine's caches (misses of its 32 MiB third
+    level; the emulator shares that cache on the real machine, so it misses more there). Empty
+    where valgrind is not installed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return []
+    with emulator_process(SMALL_SEED) as small_url:
+        urls = {"large": url, "small": small_url}
+        runs = [(side, at, walks) for side in ("component", "raw") for at in urls for walks in _COUNTED_WALKS[at]]
+        with ThreadPoolExecutor(max_workers=4) as pool_of_runs:
+            counted = dict(
+                zip(
+                    runs,
+                    pool_of_runs.map(
+                        lambda run: cachegrind(
+                            valgrind, _SIMULATED_THIRD_LEVEL, picklist_count_command(urls[run[1]], run[0], run[2])
+                        ),
+                        runs,
+                    ),
+                    strict=True,
+                )
+            )
+
+    def per_item(side: str, at: str, name: str) -> float:
+        first, second = _COUNTED_WALKS[at]
+        output, counts = counted[side, at, second]
+        return (counts[name] - counted[side, at, first][1][name]) / ((second - first) * _items(output))
+
+    small_items = _items(counted["component", "small", _COUNTED_WALKS["small"][0]][0])
+    figures = [
+        Figure(
+            f"{name}: instructions per item (cachegrind), {size} against {small_items:,}",
+            "instructions/item",
+            [per_item(side, "large", "instructions")],
+            [per_item(side, "small", "instructions")],
+            note="the work per item at the large size against the small: linear work reads 1 or a little "
+            "below (each walk's fixed work spreads over more items)",
+        )
+        for side, name in (("component", "picklist"), ("raw", "raw walk"))
+    ]
+    small_misses = {side: per_item(side, "small", "LL") for side in ("component", "raw")}
+    figures.append(
+        Figure(
+            f"picklist: third-level cache misses per item (simulated), {size}",
+            "misses/item",
+            [per_item("component", "large", "LL")],
+            [per_item("raw", "large", "LL")],
+            note="misses of a 32 MiB last level (this machine's third level), against the raw walk's at the "
+            f"same size; at {small_items:,} sources, where every item fits in it: {small_misses['component']:.1f} "
+            f"and {small_misses['raw']:.1f} (the raw walk's). What is missed at the large size is memory: "
+            "each miss waits for it",
+        )
+    )
+    return figures
+
+
 async def measure_in_process(url: str, s: Settings) -> list[Figure]:
     figures = await per_call(url, s)
     timing, memory = await picklist(url, s)
@@ -961,10 +1069,13 @@ def main(argv: list[str] | None = None) -> int:
     load_at_start = os.getloadavg()
     with emulator_process(settings.seed) as url:
         figures = asyncio.run(measure_in_process(url, settings))
-        if args.smoke:  # under valgrind a call takes ~50 times as long: smoke only runs the script
+        if args.smoke:  # under valgrind a call takes ~50 times as long: smoke only runs the scripts
             check_instructions_script(url, settings.concurrency)
+            check_picklist_count_script(url)
         else:
             figures += instructions(url, settings.concurrency)
+            size = next(f.name.split(" over ")[1] for f in figures if f.name.startswith("picklist: sources over "))
+            figures += picklist_counts(url, size)
         figures += startup(url, settings)
     load = (load_at_start, os.getloadavg())
     mode = "smoke" if args.smoke else "full"

@@ -1,10 +1,10 @@
-"""The bench reads cachegrind's summary: each count it reports comes from the right line."""
+"""The bench reads what its counted runs print: cachegrind's summary, and the picklist script's item count."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.__main__ import cachegrind_counts
+from bench.__main__ import _items, cachegrind_counts
 
 SUMMARY = """\
 ==24345== I   refs:      88,127,076
@@ -36,3 +36,12 @@ def test_a_summary_without_cache_simulation_is_refused() -> None:
     without_misses = "\n".join(line for line in SUMMARY.splitlines() if "misses" not in line)
     with pytest.raises(RuntimeError, match="no count of I1"):
         cachegrind_counts(without_misses)
+
+
+def test_the_picklist_count_reads_the_item_count_its_script_prints() -> None:
+    assert _items("some warning\nitems 100004\n") == 100_004
+
+
+def test_a_picklist_count_without_its_item_count_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="no item count"):
+        _items("items: none\n")
