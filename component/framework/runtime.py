@@ -308,6 +308,9 @@ class Component(Registry[CtxT], Generic[ConnT, CtxT]):
                 ctx = self._make_context(conn, params, trace, **options)
             else:
                 ctx = self._make_context(conn, params, trace)
+            # The keyword dict (made on every call, empty or not) is not kept while the call waits:
+            # each object a waiting call holds makes the collector run more often when many wait.
+            del options
             result = await handler.call(ctx, params)
             # An action's result wrapped here: the common case costs no call.
             wrapped = {"data": result} if handler.kind == "action" else _wrapped(handler, params, result)

@@ -15,6 +15,7 @@ from aioresponses import CallbackResult, aioresponses
 
 from component import segment
 from component.segment.client import Limiter, _request_headers, _timeout
+from component.segment.policy import RetryPolicy
 from tests.helpers import CONNECTION, US
 
 
@@ -37,6 +38,26 @@ async def test_one_component_frame_between_invoke_and_aiohttp() -> None:
         mock.get(f"{US}/sources/abc", callback=callback)
         await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION)
     assert seen == [["_send"]]  # the client's one try; the handler has returned its coroutine
+
+
+@pytest.mark.parametrize("options", [{}, {"retry": RetryPolicy(attempts=1)}])
+async def test_a_waiting_call_does_not_hold_its_keyword_dict(options: dict[str, Any]) -> None:
+    """Every object a waiting call holds makes the collector run more often when many calls wait:
+    the runtime's frame lets go of `**options` (a new dict on every call) once the context is made."""
+    held: list[set[str]] = []
+
+    def callback(url: Any, **kwargs: Any) -> CallbackResult:
+        frame = sys._getframe()
+        while frame.f_code.co_name != "invoke" or "/component/framework/" not in frame.f_code.co_filename:
+            frame = frame.f_back  # type: ignore[assignment]
+        held.append(set(frame.f_locals))
+        return CallbackResult(payload={"data": {"source": {"id": "abc"}}})
+
+    with aioresponses() as mock:
+        mock.get(f"{US}/sources/abc", callback=callback)
+        result = await segment.invoke("getSource", {"sourceId": "abc"}, connection=CONNECTION, **options)
+    assert result == {"data": {"data": {"source": {"id": "abc"}}}}
+    assert held and "options" not in held[0] and {"ctx", "trace"} <= held[0]
 
 
 def _awaits_once_and_returns(func: Any) -> bool:
