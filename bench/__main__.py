@@ -1042,8 +1042,8 @@ def picklist_counts(url: str, size: str) -> list[Figure]:
             [per_item("raw", "large", "LL")],
             note="misses of a 32 MiB last level (this machine's third level), against the raw walk's at the "
             f"same size; at {small_items:,} sources, where every item fits in it: {small_misses['component']:.1f} "
-            f"and {small_misses['raw']:.1f} (the raw walk's). What is missed at the large size is memory: "
-            "each miss waits for it",
+            f"and {small_misses['raw']:.1f} (the raw walk's), numbers that move from run to run with where each page's "
+            "buffer lands. What is missed at the large size is memory: each miss waits for it",
         )
     )
     return figures
