@@ -849,7 +849,8 @@ def cachegrind_counts(summary: str) -> dict[str, int]:
 #: comes from the third, shared with the other core (where the emulator and other tenants run).
 #: Given explicitly: valgrind reads this virtual machine's third level as one 256 MiB direct-mapped
 #: cache, which would hide every miss.
-_SIMULATED_CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=1048576,8,64")
+_FIRST_LEVEL = ("--I1=32768,8,64", "--D1=32768,8,64")
+_SIMULATED_CACHES = (*_FIRST_LEVEL, "--LL=1048576,8,64")
 
 
 def cachegrind(valgrind: str, caches: tuple[str, ...], command: list[str]) -> tuple[str, dict[str, int]]:
@@ -870,14 +871,20 @@ def instructions_command(url: str, side: str, calls: int, concurrency: int) -> l
     return [sys.executable, "-c", INSTRUCTIONS_SCRIPT, *arguments]
 
 
+def run_script(command: list[str], what: str) -> str:
+    """Run one side of a count without valgrind (what smoke mode does, so that the scripts the full
+    run counts keep working where valgrind is not installed); its output."""
+    result = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_DIR)
+    if result.returncode:
+        raise RuntimeError(f"{what} failed:\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
 def check_instructions_script(url: str, concurrency: int) -> None:
-    """Run each side of the instruction count for a few calls without valgrind (what smoke mode
-    does, so that the script the full run counts keeps working where valgrind is not installed)."""
+    """Run each side of the instruction count for a few calls, sequential and at `concurrency`."""
     for side in ("component", "raw"):
         for at in (1, concurrency):
-            result = subprocess.run(instructions_command(url, side, 5, at), capture_output=True, text=True)
-            if result.returncode:
-                raise RuntimeError(f"the instruction count's {side} side failed at {at}:\n{result.stderr[-2000:]}")
+            run_script(instructions_command(url, side, 5, at), f"the instruction count's {side} side at {at}")
 
 
 def instructions(url: str, concurrency: int) -> list[Figure]:
@@ -962,7 +969,7 @@ asyncio.run(main())
 """
 #: The machine's last level as cachegrind simulates it for the picklist: the 32 MiB third-level
 #: cache, 16-way (what lscpu reports here), as if the client had it to itself.
-_SIMULATED_THIRD_LEVEL = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=33554432,16,64")
+_SIMULATED_THIRD_LEVEL = (*_FIRST_LEVEL, "--LL=33554432,16,64")
 #: Walks counted at each size: the figure is the count at the second number less that at the
 #: first, so start-up, imports and the first walk's one-time work cancel out.
 _COUNTED_WALKS = {"large": (1, 2), "small": (2, 12)}
@@ -981,21 +988,20 @@ def _items(output: str) -> int:
 
 
 def check_picklist_count_script(url: str) -> None:
-    """Run each side of the picklist's count for one walk without valgrind (smoke mode)."""
+    """Run each side of the picklist's count for one walk."""
     for side in ("component", "raw"):
-        result = subprocess.run(picklist_count_command(url, side, 1), capture_output=True, text=True, cwd=PROJECT_DIR)
-        if result.returncode or _items(result.stdout) < 1:
-            raise RuntimeError(f"the picklist count's {side} side failed:\n{result.stderr[-2000:]}")
+        if _items(run_script(picklist_count_command(url, side, 1), f"the picklist count's {side} side")) < 1:
+            raise RuntimeError(f"the picklist count's {side} side walked no item")
 
 
-def picklist_counts(url: str, size: str) -> list[Figure]:
+def picklist_counts(url: str) -> list[Figure]:
     """The picklist's linearity counted: instructions and simulated third-level cache misses per
-    item over the workspace at `url` (`size` sources) against a SMALL_SEED workspace, for the
-    component's picklist and for the raw walk. The timed figures say how much the cost per item
-    grows; these say whether the work per item grows (instructions), or what the same work costs
-    once the items kept for the answer outgrow the machine's caches (misses of its 32 MiB third
-    level; the emulator shares that cache on the real machine, so it misses more there). Empty
-    where valgrind is not installed."""
+    item over the workspace at `url` against a SMALL_SEED workspace, for the component's picklist
+    and for the raw walk. The timed figures say how much the cost per item grows; these say
+    whether the work per item grows (instructions), or what the same work costs once the items kept
+    for the answer outgrow the machine's caches (misses of its 32 MiB third level; the emulator
+    shares that cache on the real machine, so it misses more there). Empty where valgrind is not
+    installed."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return []
@@ -1021,6 +1027,7 @@ def picklist_counts(url: str, size: str) -> list[Figure]:
         output, counts = counted[side, at, second]
         return (counts[name] - counted[side, at, first][1][name]) / ((second - first) * _items(output))
 
+    size = f"{_items(counted['component', 'large', _COUNTED_WALKS['large'][0]][0]):,} sources"
     small_items = _items(counted["component", "small", _COUNTED_WALKS["small"][0]][0])
     figures = [
         Figure(
@@ -1074,8 +1081,7 @@ def main(argv: list[str] | None = None) -> int:
             check_picklist_count_script(url)
         else:
             figures += instructions(url, settings.concurrency)
-            size = next(f.name.split(" over ")[1] for f in figures if f.name.startswith("picklist: sources over "))
-            figures += picklist_counts(url, size)
+            figures += picklist_counts(url)
         figures += startup(url, settings)
     load = (load_at_start, os.getloadavg())
     mode = "smoke" if args.smoke else "full"
